@@ -1,0 +1,50 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let upcomingFeatures: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "LLMServingSim",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "PerfKit", targets: ["PerfKit"]),
+        .executable(name: "perfkit", targets: ["perfkit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "PerfKit", swiftSettings: upcomingFeatures),
+        .executableTarget(
+            name: "perfkit",
+            dependencies: [
+                "PerfKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Tools/perfkit",
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(name: "PerfKitTests", dependencies: ["PerfKit"], swiftSettings: upcomingFeatures),
+    ]
+)
+
+// Benchmarks stay out of the normal build and of CI: `BENCHMARKS=1 swift package benchmark`.
+if Context.environment["BENCHMARKS"] != nil {
+    package.dependencies += [
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ]
+    package.targets += [
+        .executableTarget(
+            name: "PerfKitBenchmarks",
+            dependencies: [
+                "PerfKit",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/PerfKitBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+}

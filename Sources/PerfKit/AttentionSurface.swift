@@ -1,0 +1,44 @@
+/// Latency of an attention layer over (new tokens, cached tokens): one kv curve per input point,
+/// interpolated linearly between the two nearest input points.
+public struct AttentionSurface: Sendable, Hashable {
+    /// Input (new-token) points, strictly increasing.
+    public let inputs: [Double]
+    /// The kv curve at each input point.
+    public let curves: [LatencyCurve]
+
+    public init(points: [(input: Int, kvCache: Int, latencyNs: Int64)]) {
+        var byInput: [Int: [(size: Int, latencyNs: Int64)]] = [:]
+        for point in points { byInput[point.input, default: []].append((point.kvCache, point.latencyNs)) }
+        let sortedInputs = byInput.keys.sorted()
+        inputs = sortedInputs.map(Double.init)
+        curves = sortedInputs.map { LatencyCurve(points: byInput[$0]!) }
+    }
+
+    /// Whether (input, kvCache) lies inside the points.
+    public func covers(input: Double, kvCache: Double) -> Bool {
+        guard let first = inputs.first, let last = inputs.last, input >= first, input <= last else { return false }
+        let upper = inputs.firstIndex { $0 >= input }!
+        return curves[upper].covers(kvCache) && curves[max(0, inputs[upper] == input ? upper : upper - 1)].covers(kvCache)
+    }
+
+    /// Latency at (input, kvCache), ns; never below the smaller input's value at the same kvCache.
+    @inlinable public func latency(input: Double, kvCache: Double) -> Double {
+        let count = inputs.count
+        if count == 0 { return 0 }
+        if count == 1 || input <= inputs[0] { return curves[0].latency(at: kvCache) }
+        var low = 0
+        var high = count - 1
+        if input >= inputs[count - 1] {
+            low = count - 2
+        } else {
+            while high - low > 1 {
+                let middle = (low + high) >> 1
+                if inputs[middle] <= input { low = middle } else { high = middle }
+            }
+        }
+        let lowValue = curves[low].latency(at: kvCache)
+        let highValue = curves[high].latency(at: kvCache)
+        let t = (input - inputs[low]) / (inputs[high] - inputs[low])
+        return max(lowValue, lowValue + t * (highValue - lowValue))
+    }
+}

@@ -1,0 +1,122 @@
+/// One model's latency curves on one GPU at one tp, compiled from a `LatencyTable` for fast lookups.
+public struct ModelLatencyTable: Sendable {
+    public let hardware: String
+    public let model: ModelConfig
+    public let tp: Int
+    @usableFromInline let curves: [LatencyCurve?]
+    @usableFromInline let surfaces: [AttentionSurface?]
+    @usableFromInline let blockLayers: [Int]
+    @usableFromInline let attentionLayers: [Int]
+    /// Per attention layer, the curve at input 1 (decode), when the table has that point.
+    @usableFromInline let decodeCurves: [LatencyCurve?]
+    /// Per attention layer, the time of its smallest kernel: a batch's attention pays it once, not per sequence.
+    @usableFromInline let attentionLaunchNs: [Double]
+
+    /// Compiles the rows of `model` at `tp` (and `hardware`, when the table holds several); a missing layer is an error.
+    public init(table: LatencyTable, model: ModelConfig, tp: Int = 1, hardware: String? = nil) throws(PerfKitError) {
+        let selected = table.rows.filter {
+            $0.model == model.id && $0.tp == tp && (hardware == nil || $0.hardware == hardware)
+        }
+        guard let first = selected.first else {
+            let available = Set(table.rows.map { "\($0.model) tp=\($0.tp)" }).sorted().joined(separator: "; ")
+            throw PerfKitError(
+                "no rows for model \(model.id) at tp=\(tp)\(hardware.map { " on \($0)" } ?? ""); the table has: \(available.isEmpty ? "no rows" : available)",
+                location: table.source)
+        }
+        self.hardware = hardware ?? first.hardware
+        self.model = model
+        self.tp = tp
+        var grouped: [LayerName: [LatencyRow]] = [:]
+        for row in selected {
+            if let layer = row.layer { grouped[layer, default: []].append(row) }
+        }
+        let missing = model.layers.filter { grouped[$0] == nil }
+        guard missing.isEmpty else {
+            throw PerfKitError(
+                "rows for \(model.id) tp=\(tp) lack layer(s) \(missing.map(\.rawValue).joined(separator: ", "))",
+                location: table.source)
+        }
+        var curves = [LatencyCurve?](repeating: nil, count: LayerName.allCases.count)
+        var surfaces = [AttentionSurface?](repeating: nil, count: LayerName.allCases.count)
+        var decodeCurves = [LatencyCurve?](repeating: nil, count: LayerName.allCases.count)
+        var launch = [Double](repeating: 0, count: LayerName.allCases.count)
+        for layer in model.layers {
+            let rows = grouped[layer]!
+            if layer.isAttention {
+                let surface = AttentionSurface(points: rows.map { ($0.input, $0.kvCache, $0.latencyNs) })
+                surfaces[layer.index] = surface
+                if surface.inputs.first == 1 { decodeCurves[layer.index] = surface.curves[0] }
+                launch[layer.index] = Double(rows.map(\.latencyNs).min()!)
+            } else {
+                curves[layer.index] = LatencyCurve(points: rows.map { ($0.input, $0.latencyNs) })
+            }
+        }
+        self.curves = curves
+        self.surfaces = surfaces
+        self.decodeCurves = decodeCurves
+        self.attentionLaunchNs = launch
+        blockLayers = model.layers.filter { $0.placement == .block && !$0.isAttention }.map(\.index)
+        attentionLayers = model.layers.filter(\.isAttention).map(\.index)
+    }
+
+    /// Latency of a non-attention layer for `tokens` batch tokens, ns.
+    @inlinable public func latencyNs(_ layer: LayerName, tokens: Int) -> Double {
+        curves[layer.index]?.latency(at: Double(tokens)) ?? 0
+    }
+
+    /// Latency of an attention layer for one sequence with `input` new and `kvCache` cached tokens, ns.
+    @inlinable public func attentionNs(_ layer: LayerName, input: Int, kvCache: Int) -> Double {
+        attentionNs(index: layer.index, input: input, kvCache: kvCache)
+    }
+
+    @inlinable func attentionNs(index: Int, input: Int, kvCache: Int) -> Double {
+        if input == 1, let curve = decodeCurves[index] { return curve.latency(at: Double(kvCache)) }
+        return surfaces[index]?.latency(input: Double(input), kvCache: Double(kvCache)) ?? 0
+    }
+
+    /// Whether a lookup at (input, kvCache) falls outside the table's points and so is extrapolated.
+    public func isExtrapolated(_ layer: LayerName, input: Int, kvCache: Int) -> Bool {
+        if layer.isAttention {
+            return !(surfaces[layer.index]?.covers(input: Double(input), kvCache: Double(kvCache)) ?? false)
+        }
+        return !(curves[layer.index]?.covers(Double(input)) ?? false)
+    }
+
+    /// The largest batch-token count the non-attention rows reach without extrapolation.
+    public var maxTabulatedTokens: Int {
+        Int(blockLayers.compactMap { curves[$0]?.upperBound }.min() ?? 0)
+    }
+
+    /// Sum of the block's non-attention layers for `tokens` batch tokens, one block, ns.
+    @inlinable public func blockDenseNs(tokens: Int) -> Double {
+        let size = Double(tokens)
+        var total = 0.0
+        for index in blockLayers { total += curves[index]!.latency(at: size) }
+        return total
+    }
+
+    /// Time of one attention layer for a batch of sequences, each (new tokens, cached tokens), ns.
+    /// The batch runs as one kernel, so the layer's smallest kernel time is paid once, not per sequence.
+    @inlinable public func batchAttentionNs<S: Sequence>(_ layer: LayerName, _ sequences: S) -> Double
+    where S.Element == (input: Int, kvCache: Int) {
+        batchAttentionNs(index: layer.index, sequences)
+    }
+
+    @inlinable func batchAttentionNs<S: Sequence>(index: Int, _ sequences: S) -> Double
+    where S.Element == (input: Int, kvCache: Int) {
+        var sum = 0.0
+        var count = 0
+        for sequence in sequences {
+            sum += attentionNs(index: index, input: sequence.input, kvCache: sequence.kvCache)
+            count += 1
+        }
+        return count > 0 ? sum - Double(count - 1) * attentionLaunchNs[index] : 0
+    }
+
+    /// Time of all attention layers of one block for a batch of sequences, ns.
+    @inlinable public func blockAttentionNs<S: Sequence>(_ sequences: S) -> Double where S.Element == (input: Int, kvCache: Int) {
+        var total = 0.0
+        for index in attentionLayers { total += batchAttentionNs(index: index, sequences) }
+        return total
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import PerfKit
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generate latency rows from model configs and GPU specs by a calibrated roofline.",
+        discussion: """
+            With --model and --hardware, the model's rows at --tp replace its rows in perf_model/<GPU>.csv \
+            (or go to --out). With --all, every shipped model at tp 1, 2, 4 and 8 is written for every GPU.
+            """)
+
+    @OptionGroup var data: DataOptions
+    @Option(help: "Model id, the path under model_configs/ (e.g. qwen/Qwen3-8B).") var model: String?
+    @Option(help: "GPU name from hardware/gpus.json (e.g. A100).") var hardware: String?
+    @Option(help: "Tensor-parallel degree.") var tp: Int = 1
+    @Option(help: "Output file ('-' for stdout); default perf_model/<GPU>.csv, merged with its other rows.") var out: String?
+    @Flag(help: "Every model on every GPU, written to perf_model/.") var all = false
+
+    func validate() throws {
+        if all {
+            guard model == nil, hardware == nil, out == nil else {
+                throw ValidationError("--all writes every model on every GPU; do not combine it with --model, --hardware or --out")
+            }
+        } else {
+            guard model != nil, hardware != nil else { throw ValidationError("give --model and --hardware, or --all") }
+            guard tp >= 1 else { throw ValidationError("--tp must be at least 1, found \(tp)") }
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let workspace = try Workspace(data)
+            if all {
+                for gpu in workspace.gpus.gpus {
+                    let table = TableGenerator.table(models: workspace.models.models, gpu: gpu)
+                    let url = workspace.data.tableURL(hardware: gpu.name)
+                    try table.save(to: url)
+                    print("wrote \(url.path) (\(table.rows.count) rows, \(workspace.models.models.count) models)")
+                }
+                return
+            }
+            let config = try workspace.models.model(model!)
+            let gpu = try workspace.gpus.gpu(hardware!)
+            guard config.numAttentionHeads % tp == 0 else {
+                throw PerfKitError("--tp \(tp) does not divide \(config.id)'s \(config.numAttentionHeads) attention heads")
+            }
+            let rows = TableGenerator.rows(model: config, gpu: gpu, tp: tp)
+            let destination = out ?? workspace.data.tableURL(hardware: gpu.name).path
+            var table = LatencyTable(rows: rows, hasTPColumn: true)
+            if out == nil, FileManager.default.fileExists(atPath: destination) {
+                let existing = try LatencyTable.load(from: URL(fileURLWithPath: destination))
+                let kept = existing.rows.filter { !($0.model == config.id && $0.tp == tp && $0.hardware == gpu.name) }
+                table = LatencyTable(rows: kept + rows, hasTPColumn: true, extraColumns: existing.extraColumns)
+            }
+            try write(table, to: destination)
+            if destination != "-" { print("wrote \(destination) (\(rows.count) rows for \(config.id) tp=\(tp) on \(gpu.name))") }
+        }
+    }
+}

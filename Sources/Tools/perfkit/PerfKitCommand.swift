@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct PerfKitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "perfkit",
+        abstract: "Generate, extend, interpolate, validate and query per-GPU LLM latency tables.",
+        subcommands: [Generate.self, Extend.self, Interpolate.self, Validate.self, Query.self, List.self])
+}

@@ -1,0 +1,90 @@
+import Foundation
+import PerfKit
+import Testing
+
+/// The real `perfkit` executable on real files: exit status, messages, and no partial output on failure.
+@Suite struct PerfKitCLITests {
+    struct Outcome { let status: Int32; let stdout: String; let stderr: String }
+
+    static var executable: URL {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("perfkit")
+        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+        return RepositoryData.root.appendingPathComponent(".build/debug/perfkit")
+    }
+
+    func run(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments + ["--data-dir", RepositoryData.root.path]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func extendWithAFactorWritesTheRenamedTable() throws {
+        let out = try RepositoryData.temporaryFolder().appendingPathComponent("L40.csv")
+        let result = try run(["extend", "--from", "RTX3090", "--to", "L40", "1.8", "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let table = try LatencyTable.load(from: out)
+        #expect(table.hardwareNames == ["L40"])
+        #expect(result.stderr.contains("physical floor"))
+    }
+
+    @Test(arguments: [
+        (["extend", "--from", "RTX3090", "--to", "L40", "0"], "factor"),
+        (["extend", "--from", "RTX3090", "--to", "L40", "--", "-2"], "factor"),
+        (["extend", "--from", "NOPE", "--to", "L40", "2"], "NOPE.csv"),
+        (["extend", "--from", "RTX3090", "--to", "B300"], "unknown GPU"),
+        (["generate", "--model", "acme/None", "--hardware", "A100"], "unknown model"),
+        (["generate", "--model", "qwen/Qwen3-8B", "--hardware", "Z9"], "unknown GPU"),
+        (["query", "--hardware", "A100", "--model", "qwen/Qwen3-8B", "--phase", "decode", "--kv", "-5"], "--kv"),
+    ])
+    func badArgumentsFailWithAClearErrorAndNoOutputFile(arguments: [String], message: String) throws {
+        let folder = try RepositoryData.temporaryFolder()
+        let result = try run(arguments + ["--out", folder.appendingPathComponent("x.csv").path].filter { _ in arguments[0] != "query" })
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test func validateReportsFileLineAndRuleAndFails() throws {
+        let result = try run(["validate", RepositoryData.fixtures.appendingPathComponent("bad/non_monotone_input.csv").path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("non_monotone_input.csv:4: error [monotone-input]"))
+    }
+
+    @Test func validateAcceptsAShippedTable() throws {
+        let result = try run(["validate", RepositoryData.directory.tableURL(hardware: "A100").path])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("0 error(s)"))
+    }
+
+    @Test func queryPrintsTheBreakdownAndTheIterationTime() throws {
+        let result = try run(["query", "--hardware", "H100", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--phase", "decode", "--kv", "1024", "--batch", "16"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("gate_proj"))
+        #expect(result.stdout.contains("iteration:"))
+    }
+
+    @Test func interpolatePointQueryAndDenseTable() throws {
+        let point = try run(["interpolate", "--hardware", "A100", "--model", "qwen/Qwen3-8B", "--layer", "attn", "--input", "1", "--kv", "3000"])
+        #expect(point.status == 0 && point.stdout.hasSuffix("ns\n"), "\(point.stderr)")
+        let out = try RepositoryData.temporaryFolder().appendingPathComponent("dense.csv")
+        let dense = try run(["interpolate", "--hardware", "A100", "--model", "facebook/opt-6.7b", "--dense", "--max-input", "256", "--out", out.path])
+        #expect(dense.status == 0, "\(dense.stderr)")
+        let table = try LatencyTable.load(from: out)
+        #expect(table.rows.filter { $0.layerName == "fc1" }.map(\.input) == Array(1...256))
+    }
+
+    @Test func generateOneModelMergesIntoAnExistingTable() throws {
+        let out = try RepositoryData.temporaryFolder().appendingPathComponent("A100.csv")
+        #expect(try run(["generate", "--model", "qwen/Qwen3-8B", "--hardware", "A100", "--out", out.path]).status == 0)
+        let table = try LatencyTable.load(from: out)
+        #expect(table.models == ["qwen/Qwen3-8B"])
+    }
+}
