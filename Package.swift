@@ -11,10 +11,13 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "PerfKit", targets: ["PerfKit"]),
+        .library(name: "SimEngine", targets: ["SimEngine"]),
         .executable(name: "perfkit", targets: ["perfkit"]),
+        .executable(name: "simulate", targets: ["simulate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .target(name: "PerfKit", swiftSettings: upcomingFeatures),
@@ -27,7 +30,26 @@ let package = Package(
             path: "Sources/Tools/perfkit",
             swiftSettings: upcomingFeatures
         ),
+        .target(
+            name: "SimEngine",
+            dependencies: [
+                "PerfKit",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .executableTarget(
+            name: "simulate",
+            dependencies: [
+                "SimEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Tools/simulate",
+            swiftSettings: upcomingFeatures
+        ),
         .testTarget(name: "PerfKitTests", dependencies: ["PerfKit"], swiftSettings: upcomingFeatures),
+        .testTarget(name: "SimEngineTests", dependencies: ["SimEngine"], swiftSettings: upcomingFeatures),
     ]
 )
 

@@ -1,0 +1,44 @@
+import Foundation
+public import PerfKit
+
+/// Builds engines from the shipped data: model config, GPU spec and the GPU's latency table.
+public struct EngineLoader: Sendable {
+    public let data: DataDirectory
+    public let models: ModelCatalog
+    public let gpus: GPUCatalog
+
+    public init(data: DataDirectory) throws(SimEngineError) {
+        self.data = data
+        do throws(PerfKitError) {
+            models = try ModelCatalog(folder: data.modelConfigs)
+            gpus = try GPUCatalog(file: data.hardwareSpecs)
+        } catch {
+            throw SimEngineError(error.message, location: error.location)
+        }
+    }
+
+    /// The compiled table of `model` at `tp` on `hardware` (from perf_model/<GPU>.csv, or `tableFile`) and the GPU spec.
+    public func table(model: String, hardware: String, tp: Int, tableFile: String? = nil) throws(SimEngineError) -> (ModelLatencyTable, GPUSpec) {
+        do throws(PerfKitError) {
+            let config = try models.model(model)
+            let gpu = try gpus.gpu(hardware)
+            guard tp >= 1, config.numAttentionHeads % tp == 0 else {
+                throw PerfKitError("tp \(tp) must be at least 1 and divide \(config.id)'s \(config.numAttentionHeads) attention heads")
+            }
+            let url = tableFile.map { URL(fileURLWithPath: $0) } ?? data.tableURL(hardware: gpu.name)
+            let table = try LatencyTable.load(from: url)
+            return (try ModelLatencyTable(table: table, model: config, tp: tp, hardware: gpu.name), gpu)
+        } catch {
+            throw SimEngineError(error.message, location: error.location)
+        }
+    }
+
+    /// An engine for `model` on `replicas` × `tp` GPUs of `hardware`.
+    public func engine(
+        model: String, hardware: String, tp: Int = 1, replicas: Int = 1, config: SchedulerConfig = SchedulerConfig(),
+        router: RouterPolicy = .roundRobin, recordsTokenEvents: Bool = false, tableFile: String? = nil
+    ) throws(SimEngineError) -> ServingEngine {
+        let (table, gpu) = try table(model: model, hardware: hardware, tp: tp, tableFile: tableFile)
+        return try ServingEngine(table: table, gpu: gpu, config: config, replicas: replicas, router: router, recordsTokenEvents: recordsTokenEvents)
+    }
+}

@@ -1,0 +1,323 @@
+import HeapModule
+public import PerfKit
+
+/// A discrete-event simulator of an LLM serving engine: replicas of one model on one GPU kind behind a router.
+/// A plain value stepped by one owner; the same inputs give the same results, event for event.
+public struct ServingEngine: Sendable {
+    public let model: ModelConfig
+    public let gpu: GPUSpec
+    public let tp: Int
+    public let config: SchedulerConfig
+    public let routerPolicy: RouterPolicy
+    /// KV blocks per replica.
+    public let kvCapacity: KVCapacity
+    /// Longest prompt + output accepted.
+    public let maxModelLen: Int
+    /// Whether per-token events are recorded (front ends need them; batch runs do not).
+    public var recordsTokenEvents: Bool
+    public private(set) var now: SimTime = .zero
+    public private(set) var metrics = EngineMetrics()
+    /// Events since the last `drainEvents()`.
+    public private(set) var events: [EngineEvent] = []
+
+    var replicas: [Replica]
+    private var router: Router
+    private var states: [SequenceState] = []
+    private var freeSlots: [Int] = []
+    private var slotOf: [RequestID: Int] = [:]
+    private var pending = Heap<PendingArrival>()
+    private var arrivalSequence = 0
+    private var preemptedScratch: [Int] = []
+    private var lastKVSampleNs: Int64 = 0
+
+    /// An engine of `replicas` replicas of `table`'s model on `gpu`, each on `table.tp` GPUs.
+    public init(
+        table: ModelLatencyTable, gpu: GPUSpec, config: SchedulerConfig = SchedulerConfig(), replicas: Int = 1,
+        router: RouterPolicy = .roundRobin, recordsTokenEvents: Bool = false
+    ) throws(SimEngineError) {
+        try config.validate()
+        guard replicas >= 1 else { throw SimEngineError("must be at least 1, found \(replicas)", location: "replicas") }
+        model = table.model
+        self.gpu = gpu
+        tp = table.tp
+        self.config = config
+        routerPolicy = router
+        self.recordsTokenEvents = recordsTokenEvents
+        kvCapacity = try KVCapacity(model: table.model, memoryGB: gpu.memoryGB, tp: table.tp, config: config)
+        maxModelLen = config.maxModelLen ?? table.model.maxPositionEmbeddings
+        let cost = IterationCost(table: table, allReduce: AllReduceModel(gpu: gpu))
+        let blocks = kvCapacity.totalBlocks
+        self.replicas = (0..<replicas).map { Replica(index: $0, config: config, cost: cost, kvBlocks: blocks) }
+        self.router = Router(policy: router)
+    }
+
+    // MARK: Driving
+
+    /// Submits a request arriving at `spec.arrival` (a past time means now). Returns `.rejected` when it can
+    /// never run (too long for the context or the KV cache), with a `.rejected` event saying why; else `.waiting`.
+    @discardableResult
+    public mutating func submit(_ spec: RequestSpec) -> RequestPhase {
+        metrics.submitted += 1
+        let arrival = max(spec.arrival, now)
+        if let reason = rejectionReason(spec) {
+            metrics.rejected += 1
+            events.append(.rejected(spec.id, reason: reason, at: arrival))
+            return .rejected
+        }
+        var accepted = spec
+        accepted.arrival = arrival
+        pending.insert(PendingArrival(arrivalNs: arrival.nanoseconds, sequence: arrivalSequence, spec: accepted))
+        arrivalSequence += 1
+        return .waiting
+    }
+
+    /// Why `spec` can never be served, or nil.
+    public func rejectionReason(_ spec: RequestSpec) -> String? {
+        if spec.inputTokens < 1 || spec.outputTokens < 1 {
+            return "input and output must be at least 1 token (found \(spec.inputTokens) and \(spec.outputTokens))"
+        }
+        let length = spec.inputTokens + spec.outputTokens
+        if length > maxModelLen {
+            return "prompt (\(spec.inputTokens)) + output (\(spec.outputTokens)) = \(length) tokens exceed the maximum context length of \(maxModelLen)"
+        }
+        let blocks = (length + config.blockSize - 1) / config.blockSize
+        if blocks > kvCapacity.totalBlocks {
+            return "needs \(blocks) KV blocks but a replica has \(kvCapacity.totalBlocks) (\(kvCapacity.totalBlocks * config.blockSize) tokens)"
+        }
+        return nil
+    }
+
+    /// Cancels a request wherever it is; its KV blocks are freed at once. False when unknown or already done.
+    @discardableResult
+    public mutating func cancel(_ id: RequestID) -> Bool {
+        if let slot = slotOf[id] {
+            let replica = states[slot].replica
+            replicas[replica].remove(slot, states: &states)
+            states[slot].phase = .cancelled
+            slotOf[id] = nil
+            if !replicas[replica].batch.contains(where: { $0.slot == slot }) { freeSlots.append(slot) }
+            metrics.cancelled += 1
+            events.append(.cancelled(id, at: now))
+            return true
+        }
+        let before = pending.count
+        pending = Heap(pending.unordered.filter { $0.spec.id != id })
+        guard pending.count < before else { return false }
+        metrics.cancelled += 1
+        events.append(.cancelled(id, at: now))
+        return true
+    }
+
+    /// Time of the next event, or nil when nothing is left to do.
+    public var nextEventTime: SimTime? {
+        var next = pending.min?.arrivalNs ?? .max
+        for replica in replicas {
+            if replica.busyUntilNs < next { next = replica.busyUntilNs }
+            if replica.isIdle && replica.hasWork { next = min(next, now.nanoseconds) }
+        }
+        return next == .max ? nil : SimTime(nanoseconds: next)
+    }
+
+    /// Processes every event at the next event time. False when there was none.
+    @discardableResult
+    public mutating func step() -> Bool {
+        guard let next = nextEventTime else { return false }
+        process(until: next.nanoseconds)
+        return true
+    }
+
+    /// Processes every event up to and including `time`, then sets the clock to `time`.
+    public mutating func advance(to time: SimTime) {
+        while let next = nextEventTime, next <= time { process(until: next.nanoseconds) }
+        if time > now { moveClock(to: time.nanoseconds) }
+    }
+
+    /// Runs until every submitted request has finished.
+    public mutating func runToCompletion() {
+        while step() {}
+    }
+
+    /// Returns and clears the events recorded since the last call.
+    public mutating func drainEvents() -> [EngineEvent] {
+        defer { events.removeAll(keepingCapacity: true) }
+        return events
+    }
+
+    /// Hands each recorded event to `body` in order, then clears them (no copy of the buffer).
+    public mutating func drainEvents(_ body: (EngineEvent) throws -> Void) rethrows {
+        defer { events.removeAll(keepingCapacity: true) }
+        for event in events { try body(event) }
+    }
+
+    // MARK: Observing
+
+    public func snapshot() -> EngineSnapshot {
+        EngineSnapshot(
+            clock: now,
+            replicas: replicas.map {
+                .init(index: $0.index, waiting: $0.waiting.count, running: $0.running.count, kvBlocksUsed: $0.kv.usedBlocks,
+                      kvBlocksTotal: $0.kv.totalBlocks, kvUtilization: $0.kv.utilization, iterations: $0.iterations,
+                      busyUntil: $0.isIdle ? nil : SimTime(nanoseconds: $0.busyUntilNs))
+            },
+            pending: pending.count)
+    }
+
+    /// The phase of a request still known to the engine (pending, queued or running); nil otherwise.
+    public func phase(of id: RequestID) -> RequestPhase? {
+        if let slot = slotOf[id] { return states[slot].phase }
+        return pending.unordered.contains { $0.spec.id == id } ? .waiting : nil
+    }
+
+    /// Requests in the engine (queued or running), with their progress.
+    public func activeRequests() -> [ActiveRequest] {
+        slotOf.values.sorted().map { slot in
+            let state = states[slot]
+            return ActiveRequest(
+                id: state.spec.id, replica: state.replica, phase: state.phase, inputTokens: state.spec.inputTokens,
+                outputTokens: state.spec.outputTokens, generatedTokens: state.generatedTokens,
+                computedTokens: state.computedTokens, kvBlocks: state.blocks, arrival: state.spec.arrival,
+                preemptions: state.preemptions)
+        }.sorted { $0.id < $1.id }
+    }
+
+    // MARK: Event processing
+
+    private mutating func process(until time: Int64) {
+        moveClock(to: time)
+        for index in replicas.indices where replicas[index].busyUntilNs == time {
+            completeIteration(on: index)
+        }
+        while let first = pending.min, first.arrivalNs <= time {
+            enqueue(pending.removeMin().spec)
+        }
+        for index in replicas.indices where replicas[index].isIdle && replicas[index].hasWork {
+            startIteration(on: index)
+        }
+    }
+
+    private mutating func moveClock(to time: Int64) {
+        let elapsed = Double(time - lastKVSampleNs)
+        if elapsed > 0 {
+            for replica in replicas {
+                metrics.kvUtilizationIntegral += replica.kv.utilization * elapsed
+                metrics.kvObservedNs += elapsed
+            }
+            lastKVSampleNs = time
+        }
+        now = SimTime(nanoseconds: time)
+    }
+
+    private mutating func enqueue(_ spec: RequestSpec) {
+        let replica = router.choose(replicas)
+        var state = SequenceState(spec: spec)
+        state.replica = replica
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+            states[slot] = state
+        } else {
+            slot = states.count
+            states.append(state)
+        }
+        slotOf[spec.id] = slot
+        replicas[replica].waiting.append(slot)
+        if spec.arrival < metrics.firstArrival { metrics.firstArrival = spec.arrival }
+        events.append(.queued(spec.id, replica: replica, at: spec.arrival))
+    }
+
+    private mutating func startIteration(on index: Int) {
+        preemptedScratch.removeAll(keepingCapacity: true)
+        let scheduled = replicas[index].scheduleIteration(states: &states, now: now.nanoseconds, preempted: &preemptedScratch)
+        for slot in preemptedScratch {
+            metrics.preemptions += 1
+            events.append(.preempted(states[slot].spec.id, at: now))
+        }
+        guard let scheduled else { return }
+        replicas[index].busyUntilNs = now.nanoseconds + max(1, scheduled.durationNs)
+        replicas[index].iterations += 1
+        metrics.iterations += 1
+        if scheduled.extrapolated { metrics.extrapolatedIterations += 1 }
+        let utilization = replicas[index].kv.utilization
+        if utilization > metrics.peakKVUtilization { metrics.peakKVUtilization = utilization }
+    }
+
+    private mutating func completeIteration(on index: Int) {
+        let time = now.nanoseconds
+        replicas[index].busyUntilNs = .max
+        let batch = replicas[index].batch
+        replicas[index].batch.removeAll(keepingCapacity: true)
+        for (slot, tokens) in batch {
+            guard states[slot].phase != .cancelled else {
+                freeSlots.append(slot)
+                continue
+            }
+            states[slot].computedTokens += tokens
+            guard states[slot].computedTokens == states[slot].numTokens else { continue }
+            emitToken(slot: slot, at: time)
+            if states[slot].generatedTokens == states[slot].spec.outputTokens {
+                finish(slot: slot, replica: index, at: time)
+            }
+        }
+    }
+
+    private mutating func emitToken(slot: Int, at time: Int64) {
+        states[slot].generatedTokens += 1
+        states[slot].numTokens += 1
+        states[slot].phase = .decoding
+        metrics.generatedTokens += 1
+        if states[slot].firstTokenNs < 0 {
+            states[slot].firstTokenNs = time
+        } else {
+            let gap = time - states[slot].lastTokenNs
+            metrics.itl.record(gap)
+            if gap > states[slot].maxInterTokenNs { states[slot].maxInterTokenNs = gap }
+        }
+        states[slot].lastTokenNs = time
+        if recordsTokenEvents {
+            events.append(.token(states[slot].spec.id, index: states[slot].generatedTokens, at: SimTime(nanoseconds: time)))
+        }
+    }
+
+    private mutating func finish(slot: Int, replica: Int, at time: Int64) {
+        let state = states[slot]
+        replicas[replica].remove(slot, states: &states)
+        states[slot].phase = .finished
+        slotOf[state.spec.id] = nil
+        freeSlots.append(slot)
+        let record = RequestRecord(
+            id: state.spec.id, replica: replica, inputTokens: state.spec.inputTokens, outputTokens: state.spec.outputTokens,
+            arrival: state.spec.arrival, firstScheduled: SimTime(nanoseconds: state.firstScheduledNs),
+            firstToken: SimTime(nanoseconds: state.firstTokenNs), end: SimTime(nanoseconds: time),
+            preemptions: state.preemptions, maxInterTokenLatency: SimTime(nanoseconds: state.maxInterTokenNs))
+        metrics.record(record)
+        events.append(.finished(record))
+    }
+}
+
+/// A submitted request not yet arrived, ordered by arrival then submission order.
+struct PendingArrival: Comparable, Sendable {
+    let arrivalNs: Int64
+    let sequence: Int
+    let spec: RequestSpec
+
+    static func < (lhs: PendingArrival, rhs: PendingArrival) -> Bool {
+        (lhs.arrivalNs, lhs.sequence) < (rhs.arrivalNs, rhs.sequence)
+    }
+    static func == (lhs: PendingArrival, rhs: PendingArrival) -> Bool {
+        lhs.arrivalNs == rhs.arrivalNs && lhs.sequence == rhs.sequence
+    }
+}
+
+/// A queued or running request, as the engine sees it.
+public struct ActiveRequest: Sendable, Hashable, Codable {
+    public var id: RequestID
+    public var replica: Int
+    public var phase: RequestPhase
+    public var inputTokens: Int
+    public var outputTokens: Int
+    public var generatedTokens: Int
+    public var computedTokens: Int
+    public var kvBlocks: Int
+    public var arrival: SimTime
+    public var preemptions: Int
+}

@@ -1,0 +1,16 @@
+/// Latency targets a request must meet to count toward goodput.
+public struct ServiceLevelObjective: Sendable, Hashable, Codable {
+    /// Largest acceptable time to first token, ms.
+    public var ttftMs: Double
+    /// Largest acceptable time per output token, ms.
+    public var tpotMs: Double
+
+    public init(ttftMs: Double = 1000, tpotMs: Double = 100) {
+        self.ttftMs = ttftMs
+        self.tpotMs = tpotMs
+    }
+
+    public func isMet(by record: RequestRecord) -> Bool {
+        record.ttft.milliseconds <= ttftMs && record.tpot.milliseconds <= tpotMs
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import PerfKit
+import SimEngine
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a trace or a synthetic workload and report per-request and summary latencies.",
+        discussion: """
+            With --out DIR, writes DIR/requests.csv (one row per finished request, LLMServingSim's columns first, \
+            times in ns), DIR/summary.json and, when requests were refused, DIR/rejected.csv.
+            """)
+
+    @Option(help: "Folder holding model_configs/, perf_model/ and hardware/.") var dataDir: String?
+    @Option(help: "Model id.") var model: String = "meta-llama/Llama-3.1-8B-Instruct"
+    @Option(help: "GPU name.") var hardware: String = "A100"
+    @Option(help: "Tensor-parallel degree of each replica.") var tp: Int = 1
+    @Option(help: "Replicas behind the router.") var replicas: Int = 1
+    @Option(help: "round_robin, least_outstanding or least_kv.") var router: RouterPolicy = .roundRobin
+    @Option(help: "vllm, orca or static.") var scheduler: SchedulerKind = .vllm
+    @Option(help: "Latency table file (default perf_model/<GPU>.csv).") var table: String?
+    @Option(help: "Trace file: .tsv (LLMServingSim), .csv (Vidur) or .jsonl.") var trace: String?
+    @Option(help: "Trace format when the file name does not tell.") var traceFormat: TraceFormat?
+    @OptionGroup var synthetic: SyntheticOptions
+    @Option(help: "vLLM max_num_batched_tokens.") var maxNumBatchedTokens: Int = 8192
+    @Option(help: "vLLM max_num_seqs.") var maxNumSeqs: Int = 256
+    @Option(help: "KV-cache block size, tokens.") var blockSize: Int = 16
+    @Option(help: "Fraction of GPU memory for weights, activations and KV cache.") var gpuMemoryUtilization: Double = 0.9
+    @Option(help: "Memory per GPU reserved for activations and runtime, GiB.") var activationReserveGib: Double = 2
+    @Option(help: "Host overhead per iteration, ms.") var cpuOverheadMs: Double = 0.2
+    @Option(help: "Longest prompt + output accepted (default: the model's context).") var maxModelLen: Int?
+    @Option(help: "TTFT target for goodput, ms.") var sloTtftMs: Double = 1000
+    @Option(help: "TPOT target for goodput, ms.") var sloTpotMs: Double = 100
+    @Option(help: "Folder for requests.csv and summary.json.") var out: String?
+    @Flag(help: "Print the summary as JSON instead of a table.") var json = false
+    @Flag(help: "No progress bar, even on a terminal.") var noProgress = false
+
+    func run() throws {
+        do throws(SimEngineError) {
+            try simulate()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    private func simulate() throws(SimEngineError) {
+        let config = SchedulerConfig(
+            kind: scheduler, maxNumBatchedTokens: maxNumBatchedTokens, maxNumSeqs: maxNumSeqs, blockSize: blockSize,
+            gpuMemoryUtilization: gpuMemoryUtilization, activationReserveBytes: activationReserveGib * 1_073_741_824,
+            cpuOverheadNs: Int64((cpuOverheadMs * 1e6).rounded()), maxModelLen: maxModelLen)
+        let data: DataDirectory
+        do { data = try DataDirectory.locate(explicit: dataDir) } catch { throw SimEngineError(error.message, location: error.location) }
+        var engine = try EngineLoader(data: data).engine(
+            model: model, hardware: hardware, tp: tp, replicas: replicas, config: config, router: router, tableFile: table)
+        let requests: [RequestSpec]
+        if let trace {
+            requests = try TraceReader.load(URL(fileURLWithPath: trace), format: traceFormat)
+        } else {
+            requests = Array(try synthetic.workload())
+        }
+        let slo = ServiceLevelObjective(ttftMs: sloTtftMs, tpotMs: sloTpotMs)
+        let outFolder = out.map { URL(fileURLWithPath: $0) }
+        let writer = try outFolder.map { folder throws(SimEngineError) in try RequestCSVWriter(url: folder.appendingPathComponent("requests.csv"), model: model) }
+        let progress = ProgressBar(total: requests.count, enabled: !noProgress && isatty(STDERR_FILENO) == 1)
+        let outcome: SimulationRunner.Outcome
+        do {
+            outcome = try SimulationRunner.run(
+                engine: &engine, workload: requests, slo: slo,
+                onRecord: { record in try writer?.append(record) }, onProgress: progress.update)
+            progress.finish()
+            if let outFolder, let writer {
+                try writer.commit()
+                try write(outcome.summary.jsonData(), to: outFolder.appendingPathComponent("summary.json"))
+                if !outcome.rejections.isEmpty {
+                    let rows = outcome.rejections.map { "\($0.id),\"\($0.reason)\"" }.joined(separator: "\n")
+                    try write(Data("request id,reason\n\(rows)\n".utf8), to: outFolder.appendingPathComponent("rejected.csv"))
+                }
+            }
+        } catch let error as SimEngineError {
+            writer?.abandon()
+            throw error
+        } catch {
+            writer?.abandon()
+            throw SimEngineError("\(error)")
+        }
+        print(json ? String(decoding: outcome.summary.jsonData(), as: UTF8.self) : outcome.summary.textReport())
+        for rejection in outcome.rejections.prefix(5) {
+            FileHandle.standardError.write(Data("rejected request \(rejection.id): \(rejection.reason)\n".utf8))
+        }
+        if outcome.rejections.count > 5 {
+            FileHandle.standardError.write(Data("… and \(outcome.rejections.count - 5) more rejected\n".utf8))
+        }
+        if let outFolder { print("wrote \(outFolder.path)/requests.csv and summary.json") }
+    }
+
+    private func write(_ data: Data, to url: URL) throws(SimEngineError) {
+        do { try AtomicFile.write(data, to: url) } catch { throw SimEngineError(error.message, location: error.location) }
+    }
+}
