@@ -68,5 +68,14 @@ if Context.environment["BENCHMARKS"] != nil {
             path: "Benchmarks/PerfKitBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "SimEngineBenchmarks",
+            dependencies: [
+                "SimEngine",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/SimEngineBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 }

@@ -63,7 +63,7 @@ import Testing
         var engine = try TestEngines.engine(replicas: 3, router: policy)
         let specs = TestEngines.workload(rate: 40, count: 300)
         var perReplica = [0, 0, 0]
-        _ = try SimulationRunner.run(engine: &engine, workload: specs, onRecord: { perReplica[$0.replica] += 1 })
+        _ = SimulationRunner.run(engine: &engine, workload: specs, onRecord: { perReplica[$0.replica] += 1 })
         #expect(perReplica.reduce(0, +) == 300)
         #expect(perReplica.allSatisfy { $0 > 60 }, "\(perReplica)")
         if policy == .roundRobin { #expect(perReplica == [100, 100, 100]) }

@@ -57,14 +57,14 @@ import Testing
             #expect(try #require(fast[spec.id]).latency <= (try #require(slow[spec.id])).latency)
         }
         var h100 = try TestEngines.engine(hardware: "H100", tokenEvents: false)
-        let onH100 = try SimulationRunner.run(engine: &h100, workload: specs).summary
+        let onH100 = SimulationRunner.run(engine: &h100, workload: specs).summary
         #expect(onH100.e2eMs.mean < slowEngine.metrics.e2e.mean / 1e6)
     }
 
     @Test func throughputSaturatesAsTheRateRises() throws {
         func throughput(_ rate: Double) throws -> Double {
             var engine = try TestEngines.engine(tokenEvents: false)
-            return try SimulationRunner.run(engine: &engine, workload: TestEngines.workload(rate: rate, count: 1500)).summary.outputTokensPerSecond
+            return SimulationRunner.run(engine: &engine, workload: TestEngines.workload(rate: rate, count: 1500)).summary.outputTokensPerSecond
         }
         let low = try throughput(2), high = try throughput(200), higher = try throughput(800)
         #expect(high > 5 * low)
@@ -76,8 +76,8 @@ import Testing
         var two = try TestEngines.engine(model: "meta-llama/Llama-3.1-70B-Instruct", hardware: "H100", tp: 2, tokenEvents: false)
         var four = try TestEngines.engine(model: "meta-llama/Llama-3.1-70B-Instruct", hardware: "H100", tp: 4, tokenEvents: false)
         let specs = TestEngines.workload(rate: 1, count: 20)
-        let onTwo = try SimulationRunner.run(engine: &two, workload: specs).summary
-        let onFour = try SimulationRunner.run(engine: &four, workload: specs).summary
+        let onTwo = SimulationRunner.run(engine: &two, workload: specs).summary
+        let onFour = SimulationRunner.run(engine: &four, workload: specs).summary
         #expect(onTwo.completed == 20 && onFour.completed == 20)
         #expect(onFour.tpotMs.mean < onTwo.tpotMs.mean)
     }

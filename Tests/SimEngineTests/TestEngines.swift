@@ -37,7 +37,7 @@ enum TestEngines {
     /// Runs `specs` to completion and returns the finished records by id.
     static func records(_ engine: inout ServingEngine, _ specs: [RequestSpec]) -> [RequestID: RequestRecord] {
         var records: [RequestID: RequestRecord] = [:]
-        SimulationRunner.run(engine: &engine, workload: specs, onRecord: { records[$0.id] = $0 })
+        _ = SimulationRunner.run(engine: &engine, workload: specs, onRecord: { records[$0.id] = $0 })
         return records
     }
 }

@@ -12,11 +12,18 @@ public enum SimulationRunner {
         public var rejections: [Rejection]
     }
 
+    /// Runs `workload` (sorted by arrival) through `engine` to the end.
+    public static func run<W: Sequence>(
+        engine: inout ServingEngine, workload: W, slo: ServiceLevelObjective = ServiceLevelObjective()
+    ) -> Outcome where W.Element == RequestSpec {
+        run(engine: &engine, workload: workload, slo: slo, onRecord: { _ in })
+    }
+
     /// Runs `workload` (sorted by arrival) through `engine`; `onRecord` sees each finished request as it
     /// finishes, `onProgress` the number finished or rejected so far (every 1,000).
     public static func run<W: Sequence>(
         engine: inout ServingEngine, workload: W, slo: ServiceLevelObjective = ServiceLevelObjective(),
-        onRecord: (RequestRecord) throws -> Void = { _ in }, onProgress: (Int) -> Void = { _ in }
+        onRecord: (RequestRecord) throws -> Void, onProgress: (Int) -> Void = { _ in }
     ) rethrows -> Outcome where W.Element == RequestSpec {
         var iterator = workload.makeIterator()
         var next = iterator.next()

@@ -53,20 +53,35 @@ struct Run: ParsableCommand {
         do { data = try DataDirectory.locate(explicit: dataDir) } catch { throw SimEngineError(error.message, location: error.location) }
         var engine = try EngineLoader(data: data).engine(
             model: model, hardware: hardware, tp: tp, replicas: replicas, config: config, router: router, tableFile: table)
-        let requests: [RequestSpec]
-        if let trace {
-            requests = try TraceReader.load(URL(fileURLWithPath: trace), format: traceFormat)
-        } else {
-            requests = Array(try synthetic.workload())
-        }
         let slo = ServiceLevelObjective(ttftMs: sloTtftMs, tpotMs: sloTpotMs)
+        let outcome: SimulationRunner.Outcome
+        if let trace {
+            let requests = try TraceReader.load(URL(fileURLWithPath: trace), format: traceFormat)
+            outcome = try execute(&engine, workload: requests, count: requests.count, slo: slo)
+        } else {
+            let workload = try synthetic.workload()
+            outcome = try execute(&engine, workload: workload, count: workload.count, slo: slo)
+        }
+        print(json ? String(decoding: outcome.summary.jsonData(), as: UTF8.self) : outcome.summary.textReport())
+        for rejection in outcome.rejections.prefix(5) {
+            FileHandle.standardError.write(Data("rejected request \(rejection.id): \(rejection.reason)\n".utf8))
+        }
+        if outcome.rejections.count > 5 {
+            FileHandle.standardError.write(Data("… and \(outcome.rejections.count - 5) more rejected\n".utf8))
+        }
+        if let out { print("wrote \(out)/requests.csv and summary.json") }
+    }
+
+    /// Streams the workload through the engine, each finished request to requests.csv; on failure nothing is left behind.
+    private func execute<W: Sequence>(
+        _ engine: inout ServingEngine, workload: W, count: Int, slo: ServiceLevelObjective
+    ) throws(SimEngineError) -> SimulationRunner.Outcome where W.Element == RequestSpec {
         let outFolder = out.map { URL(fileURLWithPath: $0) }
         let writer = try outFolder.map { folder throws(SimEngineError) in try RequestCSVWriter(url: folder.appendingPathComponent("requests.csv"), model: model) }
-        let progress = ProgressBar(total: requests.count, enabled: !noProgress && isatty(STDERR_FILENO) == 1)
-        let outcome: SimulationRunner.Outcome
+        let progress = ProgressBar(total: count, enabled: !noProgress && isatty(STDERR_FILENO) == 1)
         do {
-            outcome = try SimulationRunner.run(
-                engine: &engine, workload: requests, slo: slo,
+            let outcome = try SimulationRunner.run(
+                engine: &engine, workload: workload, slo: slo,
                 onRecord: { record in try writer?.append(record) }, onProgress: progress.update)
             progress.finish()
             if let outFolder, let writer {
@@ -77,6 +92,7 @@ struct Run: ParsableCommand {
                     try write(Data("request id,reason\n\(rows)\n".utf8), to: outFolder.appendingPathComponent("rejected.csv"))
                 }
             }
+            return outcome
         } catch let error as SimEngineError {
             writer?.abandon()
             throw error
@@ -84,14 +100,6 @@ struct Run: ParsableCommand {
             writer?.abandon()
             throw SimEngineError("\(error)")
         }
-        print(json ? String(decoding: outcome.summary.jsonData(), as: UTF8.self) : outcome.summary.textReport())
-        for rejection in outcome.rejections.prefix(5) {
-            FileHandle.standardError.write(Data("rejected request \(rejection.id): \(rejection.reason)\n".utf8))
-        }
-        if outcome.rejections.count > 5 {
-            FileHandle.standardError.write(Data("… and \(outcome.rejections.count - 5) more rejected\n".utf8))
-        }
-        if let outFolder { print("wrote \(outFolder.path)/requests.csv and summary.json") }
     }
 
     private func write(_ data: Data, to url: URL) throws(SimEngineError) {

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+/// The real `simulate` executable: reports on success; a clear error, exit 1 and no report files on failure.
+@Suite struct SimulateCLITests {
+    struct Outcome { let status: Int32; let stdout: String; let stderr: String }
+
+    static var executable: URL {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("simulate")
+        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+        return TestEngines.root.appendingPathComponent(".build/debug/simulate")
+    }
+
+    func run(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments + ["--data-dir", TestEngines.root.path]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func temporaryFolder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("simulate-\(UUID().uuidString)")
+    }
+
+    @Test func aTraceRunWritesTheCSVAndSummaryAndTheSameRunGivesTheSameBytes() throws {
+        let trace = TestEngines.root.appendingPathComponent("fixtures/traces/lognormal_4rps.jsonl").path
+        let first = temporaryFolder(), second = temporaryFolder()
+        let result = try run(["--trace", trace, "--out", first.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("TTFT") && result.stdout.contains("requests/s"))
+        #expect(try run(["--trace", trace, "--out", second.path]).status == 0)
+        for file in ["requests.csv", "summary.json"] {
+            #expect(try Data(contentsOf: first.appendingPathComponent(file)) == Data(contentsOf: second.appendingPathComponent(file)))
+        }
+        let csv = try String(contentsOf: first.appendingPathComponent("requests.csv"), encoding: .utf8)
+        #expect(csv.hasPrefix("request id,model,input,output,arrival,end_time,latency,queuing_delay,TTFT,TPOT"))
+        #expect(csv.split(separator: "\n").count == 201)
+    }
+
+    @Test func rejectedRequestsAreListedWithTheirReason() throws {
+        let folder = temporaryFolder()
+        let result = try run(["--model", "facebook/opt-6.7b", "--rate", "5", "--requests", "30", "--input-len", "uniform:100:3000", "--output-len", "64", "--out", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rejected = try String(contentsOf: folder.appendingPathComponent("rejected.csv"), encoding: .utf8)
+        #expect(rejected.contains("maximum context length of 2048"))
+        #expect(result.stderr.contains("rejected request"))
+    }
+
+    @Test(arguments: [
+        (["--trace", "fixtures/traces/missing.tsv"], "missing.tsv"),
+        (["--model", "acme/None"], "unknown model"),
+        (["--hardware", "B200"], "unknown GPU"),
+        (["--model", "meta-llama/Llama-3.1-70B-Instruct", "--hardware", "A100"], "does not fit"),
+        (["--table", "fixtures/tables/llmservingsim_excerpt.csv", "--model", "qwen/Qwen3-8B"], "no rows for model qwen/Qwen3-8B"),
+        (["--input-len", "uniform:9:3"], "min 9 is above max 3"),
+        (["--rate", "0"], "rate"),
+        (["--tp", "3"], "divide"),
+    ])
+    func badInputFailsClearlyAndLeavesNoReport(arguments: [String], message: String) throws {
+        let folder = temporaryFolder()
+        let resolved = arguments.map { $0.hasPrefix("fixtures/") ? TestEngines.root.appendingPathComponent($0).path : $0 }
+        let result = try run(resolved + ["--requests", "20", "--out", folder.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).isEmpty)
+    }
+
+    @Test func aBadTraceLineNamesFileAndLine() throws {
+        let folder = temporaryFolder()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let trace = folder.appendingPathComponent("t.tsv")
+        try Data("100\t10\t0\n100\tten\t5\n".utf8).write(to: trace)
+        let result = try run(["--trace", trace.path, "--out", folder.appendingPathComponent("out").path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("t.tsv:2"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+    }
+}
