@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "SimEngine", targets: ["SimEngine"]),
         .executable(name: "perfkit", targets: ["perfkit"]),
         .executable(name: "simulate", targets: ["simulate"]),
+        .library(name: "Repl", targets: ["Repl"]),
+        .executable(name: "repl", targets: ["repl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,8 +50,21 @@ let package = Package(
             path: "Sources/Tools/simulate",
             swiftSettings: upcomingFeatures
         ),
+        .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
+        .target(name: "CReadlineShim", dependencies: ["CReadline"]),
+        .target(name: "Repl", dependencies: ["SimEngine", "CReadline", "CReadlineShim"], swiftSettings: upcomingFeatures),
+        .executableTarget(
+            name: "repl",
+            dependencies: [
+                "Repl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Tools/repl",
+            swiftSettings: upcomingFeatures
+        ),
         .testTarget(name: "PerfKitTests", dependencies: ["PerfKit"], swiftSettings: upcomingFeatures),
         .testTarget(name: "SimEngineTests", dependencies: ["SimEngine"], swiftSettings: upcomingFeatures),
+        .testTarget(name: "ReplTests", dependencies: ["Repl"], swiftSettings: upcomingFeatures),
     ]
 )
 

@@ -176,6 +176,7 @@ public struct ServingEngine: Sendable {
                 id: state.spec.id, replica: state.replica, phase: state.phase, inputTokens: state.spec.inputTokens,
                 outputTokens: state.spec.outputTokens, generatedTokens: state.generatedTokens,
                 computedTokens: state.computedTokens, kvBlocks: state.blocks, arrival: state.spec.arrival,
+                firstToken: state.firstTokenNs >= 0 ? SimTime(nanoseconds: state.firstTokenNs) : nil,
                 preemptions: state.preemptions)
         }.sorted { $0.id < $1.id }
     }
@@ -319,5 +320,7 @@ public struct ActiveRequest: Sendable, Hashable, Codable {
     public var computedTokens: Int
     public var kvBlocks: Int
     public var arrival: SimTime
+    /// When its first token was emitted; nil before.
+    public var firstToken: SimTime?
     public var preemptions: Int
 }

@@ -27,8 +27,9 @@ public final class RequestCSVWriter {
         buffer += Self.header
     }
 
-    public func append(_ record: RequestRecord) throws(SimEngineError) {
-        buffer += "\(record.id),\(model),\(record.inputTokens),\(record.outputTokens),\(record.arrival.nanoseconds),\(record.end.nanoseconds),\(record.latency.nanoseconds),\(record.queuingDelay.nanoseconds),\(record.ttft.nanoseconds),\(record.tpot.nanoseconds),\(record.replica),\(record.preemptions),\(record.firstToken.nanoseconds),\(record.maxInterTokenLatency.nanoseconds)\n"
+    /// Appends one row; `model` overrides the writer's model id (for reports over several engines).
+    public func append(_ record: RequestRecord, model: String? = nil) throws(SimEngineError) {
+        buffer += "\(record.id),\(model ?? self.model),\(record.inputTokens),\(record.outputTokens),\(record.arrival.nanoseconds),\(record.end.nanoseconds),\(record.latency.nanoseconds),\(record.queuingDelay.nanoseconds),\(record.ttft.nanoseconds),\(record.tpot.nanoseconds),\(record.replica),\(record.preemptions),\(record.firstToken.nanoseconds),\(record.maxInterTokenLatency.nanoseconds)\n"
         if buffer.utf8.count >= 1 << 16 { try flush() }
     }
 
