@@ -16,10 +16,17 @@ let package = Package(
         .executable(name: "simulate", targets: ["simulate"]),
         .library(name: "Repl", targets: ["Repl"]),
         .executable(name: "repl", targets: ["repl"]),
+        .library(name: "Serve", targets: ["Serve"]),
+        .executable(name: "serve", targets: ["serve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(name: "PerfKit", swiftSettings: upcomingFeatures),
@@ -62,9 +69,35 @@ let package = Package(
             path: "Sources/Tools/repl",
             swiftSettings: upcomingFeatures
         ),
+        .target(
+            name: "Serve",
+            dependencies: [
+                "PerfKit",
+                "SimEngine",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .executableTarget(
+            name: "serve",
+            dependencies: [
+                "Serve",
+                "PerfKit",
+                "SimEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Tools/serve",
+            swiftSettings: upcomingFeatures
+        ),
         .testTarget(name: "PerfKitTests", dependencies: ["PerfKit"], swiftSettings: upcomingFeatures),
         .testTarget(name: "SimEngineTests", dependencies: ["SimEngine"], swiftSettings: upcomingFeatures),
         .testTarget(name: "ReplTests", dependencies: ["Repl"], swiftSettings: upcomingFeatures),
+        .testTarget(name: "ServeTests", dependencies: ["Serve"], swiftSettings: upcomingFeatures),
     ]
 )
 

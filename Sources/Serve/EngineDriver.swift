@@ -1,0 +1,169 @@
+import PerfKit
+import Foundation
+public import SimEngine
+
+/// What a client sees of one of its requests: tokens as simulated time reaches them, then the end.
+public enum ChoiceEvent: Sendable, Equatable {
+    /// Output token `index` (1-based) of choice `choice`, emitted at simulated time `at`.
+    case token(choice: Int, index: Int, at: SimTime)
+    case finished(choice: Int, RequestRecord)
+}
+
+/// Owns one simulated engine and paces it by the wall clock: simulated time = elapsed wall time × `speed`.
+/// Requests enter at the current simulated time; their events are released when simulated time reaches them.
+public actor EngineDriver {
+    public nonisolated let model: String
+    public nonisolated let hardware: String
+    public nonisolated let maxContext: Int
+    public nonisolated let metrics: ServeMetrics
+    public let speed: Double
+    private var engine: ServingEngine
+    private let maxQueue: Int
+    private let start = ContinuousClock.now
+    private var nextID = 1
+    private var groups: [Int: Group] = [:]
+    private var membership: [RequestID: (group: Int, choice: Int)] = [:]
+    private var lastToken: [RequestID: SimTime] = [:]
+    private var accepting = true
+
+    private struct Group {
+        let continuation: AsyncStream<ChoiceEvent>.Continuation
+        var remaining: Int
+        let ids: [RequestID]
+    }
+
+    public init(engine: ServingEngine, speed: Double, maxQueue: Int, metrics: ServeMetrics) {
+        var engine = engine
+        engine.recordsTokenEvents = true
+        self.engine = engine
+        self.speed = speed
+        self.maxQueue = maxQueue
+        model = engine.model.id
+        hardware = engine.gpu.name
+        maxContext = engine.maxModelLen
+        self.metrics = metrics
+    }
+
+    /// Simulated time now.
+    public var now: SimTime {
+        let elapsed = ContinuousClock.now - start
+        let nanoseconds = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+        return SimTime(nanoseconds: Int64(nanoseconds * speed))
+    }
+
+    /// Submits one request per choice (prompt and output tokens) arriving now; events of all of them
+    /// come on one stream, which finishes after the last. Throws 429 when the queue is full, 503 when shutting down,
+    /// 400 when the engine can never run it.
+    public func submit(_ choices: [(input: Int, output: Int)], promptParam: String = "messages") throws(OpenAIError) -> (ids: [RequestID], events: AsyncStream<ChoiceEvent>) {
+        guard accepting else { throw OpenAIError.shuttingDown }
+        advanceToNow()
+        let snapshot = engine.snapshot()
+        guard snapshot.waiting + snapshot.pending + choices.count <= maxQueue else {
+            throw OpenAIError.queueFull(maxQueue)
+        }
+        let arrival = now
+        let specs = choices.enumerated().map { index, choice in
+            RequestSpec(id: nextID + index, inputTokens: choice.input, outputTokens: choice.output, arrival: arrival)
+        }
+        for spec in specs {
+            if let reason = engine.rejectionReason(spec) {
+                throw OpenAIError.invalid(reason, param: promptParam, code: "context_length_exceeded")
+            }
+        }
+        nextID += specs.count
+        let (stream, continuation) = AsyncStream<ChoiceEvent>.makeStream()
+        let groupID = specs[0].id
+        groups[groupID] = Group(continuation: continuation, remaining: specs.count, ids: specs.map(\.id))
+        for (choice, spec) in specs.enumerated() {
+            membership[spec.id] = (groupID, choice)
+            engine.submit(spec)
+        }
+        advanceToNow()
+        return (specs.map(\.id), stream)
+    }
+
+    /// Cancels requests (a client went away): their KV blocks are freed and their stream ends.
+    public func cancel(_ ids: [RequestID]) {
+        for id in ids where membership[id] != nil {
+            engine.cancel(id)
+            finishMember(id)
+        }
+        dispatch()
+    }
+
+    /// The engine's state now.
+    public func snapshot() -> EngineSnapshot {
+        advanceToNow()
+        return engine.snapshot()
+    }
+
+    /// Sets this engine's gauges from its state now (before a scrape).
+    public func updateGauges() {
+        metrics.observe(snapshot())
+    }
+
+    /// Requests in flight.
+    public var inFlight: Int { membership.count }
+
+    /// Stops accepting requests (new ones get 503).
+    public func stopAccepting() { accepting = false }
+
+    /// Cancels every request in flight and ends their streams.
+    public func cancelAll() { cancel(Array(membership.keys)) }
+
+    /// Advances the engine with the wall clock until cancelled.
+    public func run() async {
+        while !Task.isCancelled {
+            advanceToNow()
+            var sleepNs: Int64 = 2_000_000
+            if let next = engine.nextEventTime {
+                let wait = Int64(Double((next - now).nanoseconds) / speed)
+                sleepNs = max(0, min(sleepNs, wait))
+            }
+            if sleepNs > 0 {
+                try? await Task.sleep(for: .nanoseconds(sleepNs))
+            } else {
+                await Task.yield()
+            }
+        }
+    }
+
+    private func advanceToNow() {
+        engine.advance(to: now)
+        dispatch()
+    }
+
+    private func dispatch() {
+        engine.drainEvents { event in
+            switch event {
+            case .token(let id, let index, let time):
+                let gap = lastToken[id].map { (time - $0).nanoseconds }
+                lastToken[id] = time
+                metrics.recordToken(gapNs: gap)
+                if let member = membership[id] {
+                    groups[member.group]?.continuation.yield(.token(choice: member.choice, index: index, at: time))
+                }
+            case .finished(let record):
+                metrics.recordFinished(record)
+                if let member = membership[record.id] {
+                    groups[member.group]?.continuation.yield(.finished(choice: member.choice, record))
+                }
+                finishMember(record.id)
+            case .preempted:
+                metrics.recordPreemption()
+            case .queued, .cancelled, .rejected:
+                break
+            }
+        }
+    }
+
+    private func finishMember(_ id: RequestID) {
+        guard let member = membership.removeValue(forKey: id) else { return }
+        lastToken[id] = nil
+        groups[member.group]?.remaining -= 1
+        if let group = groups[member.group], group.remaining <= 0 {
+            group.continuation.finish()
+            groups[member.group] = nil
+        }
+    }
+}

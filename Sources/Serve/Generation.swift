@@ -1,0 +1,142 @@
+import HTTPTypes
+import Foundation
+import Hummingbird
+import NIOCore
+import SimEngine
+
+/// One chat or text completion in flight: output lengths, submission to the engine, and the response.
+struct Generation: Sendable {
+    enum Kind: Sendable { case chat, text }
+
+    let kind: Kind
+    let driver: EngineDriver
+    let parameters: GenerationParameters
+    /// Prompt tokens of each prompt (chat has one).
+    let promptTokens: [Int]
+    /// Prompt text to echo before each choice's output (text completions with `echo`).
+    let echoTexts: [String?]
+    let outputLengths: LengthDistribution
+    let seed: UInt64
+
+    /// Output tokens and finish reason of each choice: `max_tokens` exactly when given (finish `length`),
+    /// else a draw from the configured distribution (finish `stop`), never past the context.
+    func plan() throws(OpenAIError) -> [(input: Int, output: Int, finish: String)] {
+        var generator = SeededGenerator(seed: parameters.seed.map { UInt64(bitPattern: Int64($0)) } ?? seed)
+        var choices: [(Int, Int, String)] = []
+        let context = driver.maxContext
+        let param = kind == .chat ? "messages" : "prompt"
+        for prompt in promptTokens {
+            let requested = parameters.maxTokens ?? 1
+            if prompt + requested > context {
+                let completion = parameters.maxTokens.map { ", \($0) in the completion" } ?? ""
+                throw OpenAIError.invalid(
+                    "This model's maximum context length is \(context) tokens. However, you requested \(prompt + requested) tokens (\(prompt) in the \(param)\(completion)). Please reduce the length of the \(param) or completion.",
+                    param: param, code: "context_length_exceeded")
+            }
+            for _ in 0..<parameters.n {
+                if let maxTokens = parameters.maxTokens {
+                    choices.append((prompt, maxTokens, "length"))
+                } else {
+                    let drawn = outputLengths.sample(using: &generator)
+                    let room = context - prompt
+                    choices.append(drawn >= room ? (prompt, room, "length") : (prompt, drawn, "stop"))
+                }
+            }
+        }
+        return choices
+    }
+
+    var usagePromptTokens: Int { promptTokens.reduce(0, +) }
+
+    /// The whole response once every choice has finished.
+    func respond() async throws -> Response {
+        let plan = try plan()
+        let (ids, events) = try await driver.submit(plan.map { ($0.input, $0.output) }, promptParam: kind == .chat ? "messages" : "prompt")
+        var records: [Int: RequestRecord] = [:]
+        await withTaskCancellationHandler {
+            for await event in events {
+                if case .finished(let choice, let record) = event { records[choice] = record }
+            }
+        } onCancel: {
+            Task { await driver.cancel(ids) }
+        }
+        guard records.count == plan.count else { throw OpenAIError(.internalServerError, "the request was cancelled", type: "server_error") }
+        let choices = plan.indices.map { index in
+            FinishedChoice(index: index, text: (echo(index) ?? "") + FillerText.text(tokens: plan[index].output), finishReason: plan[index].finish, record: records[index]!)
+        }
+        let usage = Usage(promptTokens: usagePromptTokens, completionTokens: plan.reduce(0) { $0 + $1.output })
+        let id = (kind == .chat ? "chatcmpl-" : "cmpl-") + "\(ids[0])"
+        let created = Int(Date().timeIntervalSince1970)
+        let body = kind == .chat
+            ? ChatBodies(id: id, created: created, model: driver.model, includeUsageField: false).completion(choices, usage: usage, hardware: driver.hardware)
+            : TextBodies(id: id, created: created, model: driver.model, includeUsageField: false).completion(choices, usage: usage, hardware: driver.hardware)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        let first = records[0]!
+        headers[HTTPField.Name("x-sim-hardware")!] = driver.hardware
+        headers[HTTPField.Name("x-sim-ttft-ms")!] = JSONText.number(first.ttft.milliseconds)
+        headers[HTTPField.Name("x-sim-tpot-ms")!] = JSONText.number(first.tpot.milliseconds)
+        headers[HTTPField.Name("x-sim-e2e-ms")!] = JSONText.number(first.latency.milliseconds)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// An SSE response whose events are written as simulated time reaches them; a client that goes away cancels.
+    func stream(request: Request) async throws -> Response {
+        let plan = try plan()
+        let (ids, events) = try await driver.submit(plan.map { ($0.input, $0.output) }, promptParam: kind == .chat ? "messages" : "prompt")
+        let id = (kind == .chat ? "chatcmpl-" : "cmpl-") + "\(ids[0])"
+        let created = Int(Date().timeIntervalSince1970)
+        let chat = ChatBodies(id: id, created: created, model: driver.model, includeUsageField: parameters.includeUsage)
+        let text = TextBodies(id: id, created: created, model: driver.model, includeUsageField: parameters.includeUsage)
+        let usage = Usage(promptTokens: usagePromptTokens, completionTokens: plan.reduce(0) { $0 + $1.output })
+        let driver = self.driver
+        let hardware = driver.hardware
+        let kind = self.kind
+        let includeUsage = parameters.includeUsage
+        let echoes = plan.indices.map { echo($0) }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        headers[HTTPField.Name("x-sim-hardware")!] = hardware
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            func send(_ json: String) async throws {
+                try await writer.write(ByteBuffer(string: "data: \(json)\n\n"))
+            }
+            do {
+                try await request.body.consumeWithInboundCloseHandler { _ in
+                    for index in plan.indices {
+                        if kind == .chat {
+                            try await send(chat.roleChunk(index: index))
+                        } else if let echo = echoes[index] {
+                            try await send(text.textChunk(index: index, text: echo, finishReason: nil))
+                        }
+                    }
+                    for await event in events {
+                        switch event {
+                        case .token(let choice, let index, _):
+                            let piece = FillerText.token(index)
+                            try await send(kind == .chat ? chat.contentChunk(index: choice, text: piece) : text.textChunk(index: choice, text: piece, finishReason: nil))
+                        case .finished(let choice, let record):
+                            let reason = plan[choice].finish
+                            try await send(kind == .chat
+                                ? chat.finishChunk(index: choice, reason: reason, record: record, hardware: hardware)
+                                : text.textChunk(index: choice, text: "", finishReason: reason, simulation: SimulationField.json(record, hardware: hardware)))
+                        }
+                    }
+                    if includeUsage { try await send(kind == .chat ? chat.usageChunk(usage) : text.usageChunk(usage)) }
+                    try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
+                } onInboundClosed: {
+                    Task { await driver.cancel(ids) }
+                }
+            } catch {
+                await driver.cancel(ids)
+                throw error
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    private func echo(_ choice: Int) -> String? {
+        echoTexts[choice / parameters.n]
+    }
+}

@@ -1,0 +1,42 @@
+/// A deterministic approximation of BPE token counts (documented in README): a run of letters or digits of length L
+/// is ⌈L / 4⌉ tokens, every other visible character is one token, whitespace is free. A chat message adds 4 tokens
+/// (role and separators) and a chat prompt 3 more (the assistant's priming), as OpenAI's cookbook counts them.
+public enum PromptTokenizer {
+    /// Tokens of `text`.
+    public static func count(_ text: String) -> Int {
+        var tokens = 0
+        var run = 0
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+                run += 1
+                continue
+            }
+            tokens += (run + 3) / 4
+            run = 0
+            if !scalar.properties.isWhitespace { tokens += 1 }
+        }
+        return tokens + (run + 3) / 4
+    }
+
+    /// Tokens of a chat prompt: 3 + Σ (4 + tokens of each message's content and name).
+    public static func count(messages: [(role: String, content: String, name: String?)]) -> Int {
+        3 + messages.reduce(0) { $0 + 4 + count($1.content) + ($1.name.map(count) ?? 0) }
+    }
+}
+
+/// The text of simulated output: token k is always the same short word, and each word is one token
+/// under `PromptTokenizer`, so the text of N tokens re-counts to N.
+public enum FillerText {
+    static let words = [" The", " sim", " GPU", " runs", " one", " step", " at", " a", " time", ",", " and", " each", " step", " adds", " a", " word", "."]
+
+    /// The text of output token `index` (1-based).
+    public static func token(_ index: Int) -> String { words[(index - 1) % words.count] }
+
+    /// The text of output tokens 1...count.
+    public static func text(tokens count: Int) -> String {
+        var text = ""
+        text.reserveCapacity(count * 5)
+        for index in stride(from: 1, through: count, by: 1) { text += token(index) }
+        return text
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Turns every error into OpenAI's error JSON with the right status, and checks the API key on `/v1/*`.
+struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let apiKey: String?
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            if let apiKey, request.uri.path.hasPrefix("/v1") {
+                guard let header = request.headers[.authorization] else { throw OpenAIError.missingAPIKey }
+                guard header == "Bearer \(apiKey)" else { throw OpenAIError.invalidAPIKey }
+            }
+            return try await next(request, context)
+        } catch let error as OpenAIError {
+            return Self.response(error)
+        } catch let error as HTTPError {
+            switch error.status {
+            case .notFound: return Self.response(.unknownPath(request.method.rawValue, request.uri.path))
+            case .contentTooLarge: return Self.response(OpenAIError(.contentTooLarge, "The request body is too large.", code: "request_too_large"))
+            case .methodNotAllowed: return Self.response(OpenAIError(.methodNotAllowed, "Method \(request.method.rawValue) is not allowed on \(request.uri.path).", code: "method_not_allowed"))
+            default: return Self.response(OpenAIError(error.status, error.body ?? error.status.reasonPhrase, type: error.status.code >= 500 ? "server_error" : "invalid_request_error"))
+            }
+        } catch {
+            return Self.response(OpenAIError(.internalServerError, "Internal error: \(error)", type: "server_error"))
+        }
+    }
+
+    static func response(_ error: OpenAIError) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(error.body)) ?? Data("{}".utf8)
+        return Response(status: error.status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Serve
+
+struct Conformance: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the conformance fixtures against any OpenAI-compatible server.",
+        discussion: "Prints one line per case and a closing `N passed, N failed, N skipped` line; exit 1 when any failed.")
+
+    @Option(help: "Base URL of the server.") var baseURL: String = "http://127.0.0.1:8000"
+    @Option(help: "Folder of cases.") var fixtures: String = "fixtures/conformance"
+    @Option(help: "Model id for the cases (default: the first of /v1/models).") var model: String?
+    @Option(help: "API key of the server, if it needs one.") var apiKey: String?
+
+    func run() async throws {
+        guard let url = URL(string: baseURL) else { throw ValidationError("bad --base-url \(baseURL)") }
+        let transport = URLSessionTransport(baseURL: url)
+        let cases = try ConformanceCase.loadAll(from: URL(fileURLWithPath: fixtures))
+        let modelID: String
+        if let model {
+            modelID = model
+        } else {
+            let headers = apiKey.map { ["Authorization": "Bearer \($0)"] } ?? [:]
+            let response = try await transport.send(method: "GET", path: "/v1/models", headers: headers, body: nil)
+            guard let list = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
+                  let first = (list["data"] as? [[String: Any]])?.first?["id"] as? String else {
+                throw ValidationError("cannot read a model from \(baseURL)/v1/models; give --model")
+            }
+            modelID = first
+        }
+        let runner = ConformanceRunner(model: modelID, apiKey: apiKey)
+        var outcomes: [ConformanceRunner.Outcome] = []
+        for testCase in cases {
+            let outcome: ConformanceRunner.Outcome = testCase.server.isDefault || testCase.server.apiKey != nil
+                ? await runner.run(testCase, transport: transport)
+                : .skipped("needs server settings this runner cannot apply")
+            outcomes.append(outcome)
+            switch outcome {
+            case .passed: print("PASS \(testCase.file): \(testCase.name)")
+            case .failed(let problems): print("FAIL \(testCase.file): \(testCase.name)\n  " + problems.joined(separator: "\n  "))
+            case .skipped(let why): print("SKIP \(testCase.file): \(why)")
+            }
+        }
+        print(ConformanceRunner.summary(outcomes))
+        if outcomes.contains(where: { if case .failed = $0 { true } else { false } }) { throw ExitCode.failure }
+    }
+}

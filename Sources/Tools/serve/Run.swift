@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import PerfKit
+import Serve
+import SimEngine
+
+extension SchedulerKind: ExpressibleByArgument {}
+extension RouterPolicy: ExpressibleByArgument {}
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve /v1/chat/completions, /v1/completions, /v1/models, /health, /status and /metrics.")
+
+    @Option(help: "Folder holding model_configs/, perf_model/ and hardware/.") var dataDir: String?
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port: Int = 8000
+    @Option(help: "Model id to serve (repeat for several).") var model: [String] = ["meta-llama/Llama-3.1-8B-Instruct"]
+    @Option(help: "GPU name.") var hardware: String = "A100"
+    @Option(help: "Tensor-parallel degree of each replica.") var tp: Int = 1
+    @Option(help: "Replicas behind the router.") var replicas: Int = 1
+    @Option(help: "vllm, orca or static.") var scheduler: SchedulerKind = .vllm
+    @Option(help: "round_robin, least_outstanding or least_kv.") var router: RouterPolicy = .roundRobin
+    @Option(help: "Simulated seconds per wall-clock second.") var speed: Double = 1
+    @Option(help: "Require Authorization: Bearer KEY on /v1/*.") var apiKey: String?
+    @Option(help: "Most requests waiting per model before 429.") var maxQueue: Int = 4096
+    @Option(help: "Largest request body, bytes (413 above).") var maxBodyBytes: Int = 8 << 20
+    @Option(help: "Output lengths without max_tokens: N, uniform:MIN:MAX or lognormal:MEAN:SIGMA[:CAP].") var outputLen: String = "lognormal:256:0.5:2048"
+    @Option(help: "Seed of the output-length draws.") var seed: UInt64 = 0
+    @Option(help: "vLLM max_num_batched_tokens.") var maxNumBatchedTokens: Int = 8192
+    @Option(help: "vLLM max_num_seqs.") var maxNumSeqs: Int = 256
+
+    func run() async throws {
+        let app: ServeApp
+        do {
+            let data = try DataDirectory.locate(explicit: dataDir)
+            let configuration = ServeConfiguration(
+                models: model, hardware: hardware, tp: tp, replicas: replicas,
+                scheduler: SchedulerConfig(kind: scheduler, maxNumBatchedTokens: maxNumBatchedTokens, maxNumSeqs: maxNumSeqs),
+                router: router, speed: speed, apiKey: apiKey, maxQueue: maxQueue, maxBodyBytes: maxBodyBytes,
+                outputLength: try LengthDistribution(parsing: outputLen), seed: seed)
+            app = try ServeApp(configuration: configuration, loader: try EngineLoader(data: data))
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        let application = Application(
+            router: app.router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "llmservingsim"),
+            services: [DriverService(app: app)],
+            onServerRunning: { channel in
+                print("serving \(model.joined(separator: ", ")) on simulated \(hardware) tp=\(tp) × \(replicas) at http://\(host):\(channel.localAddress?.port ?? port) (speed \(speed))")
+            })
+        try await application.runService()
+    }
+}
