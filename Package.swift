@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(name: "PerfKit", swiftSettings: upcomingFeatures),
@@ -97,7 +98,17 @@ let package = Package(
         .testTarget(name: "PerfKitTests", dependencies: ["PerfKit"], swiftSettings: upcomingFeatures),
         .testTarget(name: "SimEngineTests", dependencies: ["SimEngine"], swiftSettings: upcomingFeatures),
         .testTarget(name: "ReplTests", dependencies: ["Repl"], swiftSettings: upcomingFeatures),
-        .testTarget(name: "ServeTests", dependencies: ["Serve"], swiftSettings: upcomingFeatures),
+        .testTarget(
+            name: "ServeTests",
+            dependencies: [
+                "Serve",
+                "PerfKit",
+                "SimEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
     ]
 )
 

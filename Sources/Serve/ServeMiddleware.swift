@@ -15,6 +15,8 @@ struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as OpenAIError {
             return Self.response(error)
+        } catch is NIOTooManyBytesError {
+            return Self.response(OpenAIError(.contentTooLarge, "The request body is too large.", code: "request_too_large"))
         } catch let error as HTTPError {
             switch error.status {
             case .notFound: return Self.response(.unknownPath(request.method.rawValue, request.uri.path))

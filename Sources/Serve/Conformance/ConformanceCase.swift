@@ -19,6 +19,8 @@ public struct ConformanceCase: Sendable {
     public var json: [FieldMatcher]
     /// Rules on the SSE events (streaming responses).
     public var stream: StreamRules?
+    /// Texts the raw body must contain.
+    public var bodyContains: [String]
 
     /// Server settings a case depends on.
     public struct ServerRequirements: Sendable, Equatable {
@@ -26,6 +28,13 @@ public struct ConformanceCase: Sendable {
         public var maxQueue: Int?
         public var maxBodyBytes: Int?
         public var shuttingDown = false
+
+        public init(apiKey: String? = nil, maxQueue: Int? = nil, maxBodyBytes: Int? = nil, shuttingDown: Bool = false) {
+            self.apiKey = apiKey
+            self.maxQueue = maxQueue
+            self.maxBodyBytes = maxBodyBytes
+            self.shuttingDown = shuttingDown
+        }
 
         public var isDefault: Bool { self == ServerRequirements() }
     }
@@ -67,7 +76,8 @@ public struct ConformanceCase: Sendable {
             headers: request["headers"] as? [String: String] ?? [:], body: body,
             omitAuthorization: request["omit_authorization"] as? Bool ?? false, server: server, expectStatus: status,
             expectContentType: expect["content_type"] as? String, json: matchers,
-            stream: try (expect["stream"] as? [String: Any]).map { try StreamRules(parsing: $0, file: url.lastPathComponent) })
+            stream: try (expect["stream"] as? [String: Any]).map { try StreamRules(parsing: $0, file: url.lastPathComponent) },
+            bodyContains: expect["body_contains"] as? [String] ?? [])
     }
 }
 

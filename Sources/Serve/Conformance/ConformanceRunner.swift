@@ -71,11 +71,12 @@ public struct ConformanceRunner: Sendable {
             problems.append("content type \(response.contentType ?? "none"), expected \(expected)")
         }
         let text = String(decoding: response.body, as: UTF8.self)
+        problems += testCase.bodyContains.filter { !text.contains($0) }.map { "body lacks \"\($0)\"" }
         if let stream = testCase.stream {
-            problems += stream.failures(body: text)
+            problems += stream.substituting(model: model).failures(body: text)
         } else if !testCase.json.isEmpty {
             if let document = try? JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed]) {
-                problems += testCase.json.compactMap { $0.failure(in: document) }
+                problems += testCase.json.compactMap { $0.substituting(model: model).failure(in: document) }
             } else {
                 problems.append("body is not JSON: \(text.prefix(120))")
             }

@@ -38,6 +38,17 @@ public struct FieldMatcher: Sendable {
         }
     }
 
+    /// The matcher with `{{model}}` in its expected value replaced by `model`.
+    func substituting(model: String) -> FieldMatcher {
+        var copy = self
+        switch rule {
+        case .equals(let json): copy.rule = .equals(json.replacingOccurrences(of: "{{model}}", with: model.replacingOccurrences(of: "/", with: "\\/")))
+        case .matches(let pattern): copy.rule = .matches(pattern.replacingOccurrences(of: "{{model}}", with: NSRegularExpression.escapedPattern(for: model)))
+        default: break
+        }
+        return copy
+    }
+
     /// Nil when `document` satisfies the rule, else what was wrong.
     public func failure(in document: Any) -> String? {
         let value = Self.resolve(path, in: document)

@@ -25,6 +25,16 @@ public struct StreamRules: Sendable {
         done = object["done"] as? Bool ?? true
     }
 
+    /// The rules with `{{model}}` replaced in every matcher.
+    func substituting(model: String) -> StreamRules {
+        var copy = self
+        copy.first = first.map { $0.substituting(model: model) }
+        copy.last = last.map { $0.substituting(model: model) }
+        copy.every = every.map { $0.substituting(model: model) }
+        copy.contains = contains.map { $0.map { $0.substituting(model: model) } }
+        return copy
+    }
+
     /// Problems with the event stream `body`; empty when it satisfies every rule.
     public func failures(body: String) -> [String] {
         let datas = body.components(separatedBy: "\n\n").compactMap { block -> String? in
