@@ -3,7 +3,7 @@ import Serve
 import Testing
 
 @Suite struct PromptTokenizerTests {
-    @Test(arguments: [("", 0), ("Hello", 2), ("Hello, world!", 5), ("a b c", 3), ("1234567", 2), ("  spaced   out  ", 3)])
+    @Test(arguments: [("", 0), ("Hello", 2), ("Hello, world!", 6), ("a b c", 3), ("1234567", 2), ("  spaced   out  ", 3)])
     func countsFollowTheDocumentedRule(text: String, tokens: Int) {
         #expect(PromptTokenizer.count(text) == tokens)
     }

@@ -17,6 +17,7 @@ public struct URLSessionTransport: ConformanceTransport {
         self.baseURL = baseURL
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 120
+        configuration.httpMaximumConnectionsPerHost = 1024
         session = URLSession(configuration: configuration)
     }
 

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
 import PerfKit
 import Serve
 import SimEngine
@@ -29,6 +32,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Seed of the output-length draws.") var seed: UInt64 = 0
     @Option(help: "vLLM max_num_batched_tokens.") var maxNumBatchedTokens: Int = 8192
     @Option(help: "vLLM max_num_seqs.") var maxNumSeqs: Int = 256
+    @Option(help: "On SIGINT or SIGTERM, how long in-flight streams may finish before they are cancelled, s.") var drainSeconds: Double = 10
 
     func run() async throws {
         let app: ServeApp
@@ -44,13 +48,17 @@ struct Run: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
         }
+        let logger = Logger(label: "serve")
         let application = Application(
             router: app.router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "llmservingsim"),
-            services: [DriverService(app: app)],
             onServerRunning: { channel in
-                print("serving \(model.joined(separator: ", ")) on simulated \(hardware) tp=\(tp) × \(replicas) at http://\(host):\(channel.localAddress?.port ?? port) (speed \(speed))")
+                let line = "serving \(model.joined(separator: ", ")) on simulated \(hardware) tp=\(tp) × \(replicas) at http://\(host):\(channel.localAddress?.port ?? port) (speed \(speed))\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
             })
-        try await application.runService()
+        // Shutdown runs in reverse order: the engines first (refuse new requests with 503, let streams finish
+        // for --drain-seconds, cancel the rest), then the HTTP server, which then has no open streams to wait for.
+        let services: [any Service] = [application, DriverService(app: app, drainSeconds: drainSeconds)]
+        try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
     }
 }

@@ -1,0 +1,44 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A minimal blocking HTTP/1.1 client over a POSIX socket: it sees bytes as they arrive (to time streamed tokens)
+/// and can hang up mid-response (to test disconnects).
+final class RawHTTPClient {
+    private let socket: Int32
+
+    init(port: Int) throws {
+        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
+    }
+
+    /// Sends a POST with a JSON body.
+    func post(_ path: String, json: String, headers: [String: String] = [:]) {
+        var text = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\n"
+        for (name, value) in headers { text += "\(name): \(value)\r\n" }
+        text += "\r\n\(json)"
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
+    }
+
+    /// Reads until `marker` has arrived (or the connection ends); returns everything read so far.
+    func read(until marker: String, into received: inout String) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while !received.contains(marker) {
+            let count = recv(socket, &buffer, buffer.count, 0)
+            if count <= 0 { return false }
+            received += String(decoding: buffer[0..<count], as: UTF8.self)
+        }
+        return true
+    }
+
+    func close() { _ = Glibc.close(socket) }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+/// The real `serve` binary on 127.0.0.1: the official openai Python client, and a clean exit on SIGTERM.
+@Suite(.serialized) struct ServeExecutableTests {
+    static var executable: URL {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("serve")
+        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+        return TestServer.root.appendingPathComponent(".build/debug/serve")
+    }
+
+    /// A process writing to a file (not a pipe, so nothing blocks), and that file's text.
+    final class Launched {
+        let process = Process()
+        let log: URL
+
+        init(_ executable: URL, _ arguments: [String]) throws {
+            log = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString).log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: log)
+            process.executableURL = executable
+            process.arguments = arguments
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+        }
+
+        var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+        func waitForOutput(_ text: String, seconds: Double = 30) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if output.contains(text) { return true }
+                if !process.isRunning { return false }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            return false
+        }
+
+        func waitForExit(seconds: Double) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            return !process.isRunning
+        }
+    }
+
+    static func freePort() -> Int { Int.random(in: 20000...40000) }
+
+    func startServe(apiKey: String?) throws -> (Launched, Int) {
+        for _ in 0..<5 {
+            let port = Self.freePort()
+            var arguments = ["--data-dir", TestServer.root.path, "--port", "\(port)", "--speed", "20", "--drain-seconds", "2"]
+            if let apiKey { arguments += ["--api-key", apiKey] }
+            let server = try Launched(Self.executable, arguments)
+            if server.waitForOutput("serving ") { return (server, port) }
+            server.process.terminate()
+        }
+        throw CancellationError()
+    }
+
+    @Test func theOfficialOpenAIPythonClientWorksAgainstServe() throws {
+        let (server, port) = try startServe(apiKey: "sk-e2e")
+        defer { server.process.terminate() }
+        let script = TestServer.root.appendingPathComponent("Tests/ServeTests/Python/openai_e2e.py").path
+        let python = try Launched(URL(fileURLWithPath: "/usr/bin/env"),
+                                  ["python3", script, "http://127.0.0.1:\(port)", "sk-e2e", "meta-llama/Llama-3.1-8B-Instruct"])
+        #expect(python.waitForExit(seconds: 120))
+        #expect(python.process.terminationStatus == 0, "\(python.output)\n(install the client with: pip install openai)")
+        #expect(python.output.contains("openai e2e: all checks passed"))
+    }
+
+    @Test func sigtermStopsTheServerCleanly() throws {
+        let (server, port) = try startServe(apiKey: nil)
+        let client = try RawHTTPClient(port: port)
+        client.post("/v1/chat/completions", json: #"{"model":"meta-llama/Llama-3.1-8B-Instruct","messages":[{"role":"user","content":"x"}],"max_tokens":100000,"stream":true}"#)
+        var received = ""
+        #expect(client.read(until: "\"content\"", into: &received))
+        kill(server.process.processIdentifier, SIGTERM)
+        try #require(server.waitForExit(seconds: 30), "serve did not exit after SIGTERM: \(server.output)")
+        #expect(server.process.terminationStatus == 0, "\(server.output)")
+        #expect(!client.read(until: "never sent", into: &received), "the stream ends when the server stops")
+        client.close()
+    }
+}
