@@ -46,7 +46,7 @@ import Testing
             process.arguments = arguments
             // A file, not a pipe: the tmux server forked by new-session would hold a pipe open forever.
             let capture = home.appendingPathComponent("tmux-output")
-            FileManager.default.createFile(atPath: capture.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: capture.path, contents: nil)
             let handle = try FileHandle(forWritingTo: capture)
             process.standardOutput = handle
             process.standardError = handle

@@ -16,7 +16,7 @@ import Testing
 
         init(_ executable: URL, _ arguments: [String]) throws {
             log = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let handle = try FileHandle(forWritingTo: log)
             process.executableURL = executable
             process.arguments = arguments
