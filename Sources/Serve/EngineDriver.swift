@@ -121,7 +121,7 @@ public actor EngineDriver {
                 sleepNs = max(0, min(sleepNs, wait))
             }
             if sleepNs > 0 {
-                try? await Task.sleep(for: .nanoseconds(sleepNs))
+                try? await Task.sleep(for: .nanoseconds(sleepNs), tolerance: .microseconds(20))
             } else {
                 await Task.yield()
             }

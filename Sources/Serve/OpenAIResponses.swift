@@ -29,13 +29,13 @@ enum SimulationField {
 
 /// The bodies of chat completions: `chat.completion` and `chat.completion.chunk`.
 struct ChatBodies {
-    let id: String
-    let created: Int
-    let model: String
     let includeUsageField: Bool
+    /// The fields every body starts with, escaped once: chunks are built per token.
+    private let head: String
 
-    private var head: String {
-        "\"id\":\(JSONText.string(id)),\"created\":\(created),\"model\":\(JSONText.string(model)),\"system_fingerprint\":\"llmservingsim\""
+    init(id: String, created: Int, model: String, includeUsageField: Bool) {
+        self.includeUsageField = includeUsageField
+        head = "\"id\":\(JSONText.string(id)),\"created\":\(created),\"model\":\(JSONText.string(model)),\"system_fingerprint\":\"llmservingsim\""
     }
 
     func completion(_ choices: [FinishedChoice], usage: Usage, hardware: String) -> String {
@@ -69,13 +69,13 @@ struct ChatBodies {
 
 /// The bodies of text completions: `text_completion`, whole or in chunks.
 struct TextBodies {
-    let id: String
-    let created: Int
-    let model: String
     let includeUsageField: Bool
+    /// The fields every body starts with, escaped once: chunks are built per token.
+    private let head: String
 
-    private var head: String {
-        "\"id\":\(JSONText.string(id)),\"object\":\"text_completion\",\"created\":\(created),\"model\":\(JSONText.string(model)),\"system_fingerprint\":\"llmservingsim\""
+    init(id: String, created: Int, model: String, includeUsageField: Bool) {
+        self.includeUsageField = includeUsageField
+        head = "\"id\":\(JSONText.string(id)),\"object\":\"text_completion\",\"created\":\(created),\"model\":\(JSONText.string(model)),\"system_fingerprint\":\"llmservingsim\""
     }
 
     func completion(_ choices: [FinishedChoice], usage: Usage, hardware: String) -> String {
