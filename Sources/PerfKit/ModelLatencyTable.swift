@@ -7,10 +7,16 @@ public struct ModelLatencyTable: Sendable {
     @usableFromInline let surfaces: [AttentionSurface?]
     @usableFromInline let blockLayers: [Int]
     @usableFromInline let attentionLayers: [Int]
-    /// Per attention layer, the curve at input 1 (decode), when the table has that point.
-    @usableFromInline let decodeCurves: [LatencyCurve?]
+    /// Per attention layer, decode latency (input 1) at every cached-token count below the context: an O(1)
+    /// lookup for the simulator's most frequent query. Empty when the table has no input-1 points.
+    @usableFromInline let denseDecode: [[Double]]
+    /// The block's dense layers summed at every batch-token count up to `denseBlockLimit`, for O(1) lookups.
+    @usableFromInline let denseBlock: [Double]
     /// Per attention layer, the time of its smallest kernel: a batch's attention pays it once, not per sequence.
     @usableFromInline let attentionLaunchNs: [Double]
+
+    /// Batch-token counts up to which the block's dense layers are precomputed.
+    public static let denseBlockLimit = 16384
 
     /// Compiles the rows of `model` at `tp` (and `hardware`, when the table holds several); a missing layer is an error.
     public init(table: LatencyTable, model: ModelConfig, tp: Int = 1, hardware: String? = nil) throws(PerfKitError) {
@@ -38,14 +44,17 @@ public struct ModelLatencyTable: Sendable {
         }
         var curves = [LatencyCurve?](repeating: nil, count: LayerName.allCases.count)
         var surfaces = [AttentionSurface?](repeating: nil, count: LayerName.allCases.count)
-        var decodeCurves = [LatencyCurve?](repeating: nil, count: LayerName.allCases.count)
+        var denseDecode = [[Double]](repeating: [], count: LayerName.allCases.count)
         var launch = [Double](repeating: 0, count: LayerName.allCases.count)
         for layer in model.layers {
             let rows = grouped[layer]!
             if layer.isAttention {
                 let surface = AttentionSurface(points: rows.map { ($0.input, $0.kvCache, $0.latencyNs) })
                 surfaces[layer.index] = surface
-                if surface.inputs.first == 1 { decodeCurves[layer.index] = surface.curves[0] }
+                if surface.inputs.first == 1 {
+                    let curve = surface.curves[0]
+                    denseDecode[layer.index] = (0..<model.maxPositionEmbeddings).map { curve.latency(at: Double($0)) }
+                }
                 launch[layer.index] = Double(rows.map(\.latencyNs).min()!)
             } else {
                 curves[layer.index] = LatencyCurve(points: rows.map { ($0.input, $0.latencyNs) })
@@ -53,10 +62,13 @@ public struct ModelLatencyTable: Sendable {
         }
         self.curves = curves
         self.surfaces = surfaces
-        self.decodeCurves = decodeCurves
+        self.denseDecode = denseDecode
         self.attentionLaunchNs = launch
-        blockLayers = model.layers.filter { $0.placement == .block && !$0.isAttention }.map(\.index)
+        let blockLayers = model.layers.filter { $0.placement == .block && !$0.isAttention }.map(\.index)
+        self.blockLayers = blockLayers
         attentionLayers = model.layers.filter(\.isAttention).map(\.index)
+        let denseLimit = min(Self.denseBlockLimit, Int(blockLayers.compactMap { curves[$0]?.upperBound }.min() ?? 0))
+        denseBlock = (0...denseLimit).map { tokens in blockLayers.reduce(0.0) { $0 + curves[$1]!.latency(at: Double(tokens)) } }
     }
 
     /// Latency of a non-attention layer for `tokens` batch tokens, ns.
@@ -70,7 +82,7 @@ public struct ModelLatencyTable: Sendable {
     }
 
     @inlinable func attentionNs(index: Int, input: Int, kvCache: Int) -> Double {
-        if input == 1, let curve = decodeCurves[index] { return curve.latency(at: Double(kvCache)) }
+        if input == 1, kvCache < denseDecode[index].count { return denseDecode[index][kvCache] }
         return surfaces[index]?.latency(input: Double(input), kvCache: Double(kvCache)) ?? 0
     }
 
@@ -89,6 +101,7 @@ public struct ModelLatencyTable: Sendable {
 
     /// Sum of the block's non-attention layers for `tokens` batch tokens, one block, ns.
     @inlinable public func blockDenseNs(tokens: Int) -> Double {
+        if tokens < denseBlock.count { return denseBlock[tokens] }
         let size = Double(tokens)
         var total = 0.0
         for index in blockLayers { total += curves[index]!.latency(at: size) }
