@@ -11,7 +11,21 @@ public struct AttentionSurface: Sendable, Hashable {
         for point in points { byInput[point.input, default: []].append((point.kvCache, point.latencyNs)) }
         let sortedInputs = byInput.keys.sorted()
         inputs = sortedInputs.map(Double.init)
-        curves = sortedInputs.map { LatencyCurve(points: byInput[$0]!) }
+        // Each curve is raised to at least the previous input's curve on the union of their kv points, so that
+        // latency never falls as new tokens grow, whatever kv grid each input point has.
+        var monotone: [LatencyCurve] = []
+        for input in sortedInputs {
+            let own = LatencyCurve(points: byInput[input]!)
+            guard let previous = monotone.last else {
+                monotone.append(own)
+                continue
+            }
+            let sizes = Set(own.sizes + previous.sizes).sorted()
+            monotone.append(LatencyCurve(points: sizes.map { size in
+                (Int(size), Int64(max(own.latency(at: size), previous.latency(at: size)).rounded(.up)))
+            }))
+        }
+        curves = monotone
     }
 
     /// Whether (input, kvCache) lies inside the points.

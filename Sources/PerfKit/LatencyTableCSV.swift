@@ -49,6 +49,7 @@ enum LatencyTableCSV {
         }
 
         mutating func parseTable() throws(PerfKitError) -> LatencyTable {
+            if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
             guard try nextLine() else { throw PerfKitError("empty file: expected the header \(LatencyTable.requiredColumns.joined(separator: ","))", file: source, line: 1) }
             let header = (0..<fieldStarts.count).map { String(decoding: bytes[fieldStarts[$0]..<fieldEnds[$0]], as: UTF8.self).trimmingCharacters(in: .whitespaces) }
             var columnOf: [String: Int] = [:]

@@ -140,7 +140,7 @@ public struct TableValidator: Sendable {
             let floor = gpu.floorNs(work)
             guard Double(row.latencyNs) < floor.rounded(.down) else { return nil }
             return .init(.error, .physicalFloor, file: file, line: row.line,
-                "\(row.layerName) input=\(row.input) kv_cache=\(row.kvCache) tp=\(row.tp): \(row.latencyNs) ns is below \(gpu.name)'s floor of \(Int(floor)) ns (max of \(Int(work.flops)) FLOP at \(gpu.fp16TFLOPS) TFLOP/s and \(Int(work.bytes)) bytes at \(gpu.memoryBandwidthGBps) GB/s)")
+                "\(row.layerName) input=\(row.input) kv_cache=\(row.kvCache) tp=\(row.tp): \(row.latencyNs) ns is below \(gpu.name)'s floor of \(String(format: "%.0f", floor)) ns (max of \(String(format: "%.3g", work.flops)) FLOP at \(gpu.fp16TFLOPS) TFLOP/s and \(String(format: "%.3g", work.bytes)) bytes at \(gpu.memoryBandwidthGBps) GB/s)")
         }
     }
 

@@ -59,8 +59,8 @@ public struct ReplParser: Sendable {
         switch key.lowercased() {
         case "hardware", "gpu": return .hardware(try gpu(arguments.word("GPU"), usage: arguments.usage))
         case "model": return .model(try model(arguments.word("ID"), usage: arguments.usage))
-        case "tp": return .tp(try arguments.positiveInt("N"))
-        case "replicas": return .replicas(try arguments.positiveInt("N"))
+        case "tp": return .tp(try arguments.positiveInt("N", maximum: 64))
+        case "replicas": return .replicas(try arguments.positiveInt("N", maximum: 1024))
         case "scheduler":
             let value = try arguments.word("SCHEDULER")
             guard let kind = SchedulerKind(rawValue: value.lowercased()) else {
@@ -124,8 +124,9 @@ public struct ReplParser: Sendable {
                 throw ReplError("expected input=N, kv=N, batch=N or tp=N, found \(ReplError.quote(token))", usage: arguments.usage)
             }
             let key = parts[0].lowercased()
-            guard let value = Int(parts[1]), value >= (key == "kv" ? 0 : 1) else {
-                throw ReplError("\(key) must be a \(key == "kv" ? "non-negative" : "positive") integer, found \(ReplError.quote(parts[1]))", usage: arguments.usage)
+            let limit = ["batch": 4096, "tp": 64][key] ?? 10_000_000
+            guard let value = Int(parts[1]), value >= (key == "kv" ? 0 : 1), value <= limit else {
+                throw ReplError("\(key) must be a \(key == "kv" ? "non-negative" : "positive") integer up to \(limit), found \(ReplError.quote(parts[1]))", usage: arguments.usage)
             }
             values[key] = value
         }
@@ -177,12 +178,14 @@ struct Arguments {
         }
     }
 
-    mutating func positiveInt(_ name: String) throws(ReplError) -> Int {
+    /// A positive integer no larger than `maximum` (token counts, ids and counts stay far from overflow).
+    mutating func positiveInt(_ name: String, maximum: Int = 1_000_000_000) throws(ReplError) -> Int {
         let token = try word(name)
         guard let value = Int(token) else {
             throw ReplError("\(name) must be a positive integer, found \(ReplError.quote(token))", usage: usage)
         }
         guard value >= 1 else { throw ReplError("\(name) must be at least 1, found \(value)", usage: usage) }
+        guard value <= maximum else { throw ReplError("\(name) must be at most \(maximum), found \(value)", usage: usage) }
         return value
     }
 
@@ -199,7 +202,7 @@ struct Arguments {
             scale = factor
             break
         }
-        guard let value = Double(text), value.isFinite, value >= 0, value * scale < 1e9 else {
+        guard let value = Double(text), value.isFinite, value >= 0, value * scale < 1e6 else {
             throw ReplError("\(name) must be a non-negative time like 2s, +0.5s or 300ms, found \(ReplError.quote(token))", usage: usage)
         }
         return ReplTime(time: .seconds(value * scale), isRelative: relative)

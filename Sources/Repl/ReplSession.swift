@@ -114,6 +114,9 @@ public struct ReplSession: Sendable {
         guard start >= clock else {
             throw ReplError("time \(Formatting.seconds(start)) is in the past (clock \(Formatting.seconds(clock))); use +TIME for a time after now")
         }
+        guard Double(every.nanoseconds) * Double(count) + Double(start.nanoseconds) < 1e18 else {
+            throw ReplError("\(count) requests every \(Formatting.seconds(every)) reach past the simulator's time range", usage: ReplHelp.usage("submit"))
+        }
         var lines: [String] = []
         var ids: [RequestID] = []
         for index in 0..<count {

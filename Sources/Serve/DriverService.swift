@@ -6,9 +6,10 @@ public struct DriverService: Service {
     let drivers: [EngineDriver]
     let drainSeconds: Double
 
+    /// `drainSeconds` is clamped to 0...3600.
     public init(app: ServeApp, drainSeconds: Double = 10) {
         drivers = Array(app.drivers.values)
-        self.drainSeconds = drainSeconds
+        self.drainSeconds = drainSeconds.isFinite ? min(max(drainSeconds, 0), 3600) : 10
     }
 
     public func run() async throws {
@@ -21,7 +22,7 @@ public struct DriverService: Service {
                     try? await gracefulShutdown()
                     for driver in drivers { await driver.stopAccepting() }
                     let deadline = ContinuousClock.now + .milliseconds(Int64(drainSeconds * 1000))
-                    while ContinuousClock.now < deadline {
+                    while ContinuousClock.now < deadline, !Task.isCancelled {
                         var inFlight = 0
                         for driver in drivers { inFlight += await driver.inFlight }
                         if inFlight == 0 { break }

@@ -72,6 +72,10 @@ public actor EngineDriver {
         }
         nextID += specs.count
         let (stream, continuation) = AsyncStream<ChoiceEvent>.makeStream()
+        let ids = specs.map(\.id)
+        continuation.onTermination = { [weak self] termination in
+            if case .cancelled = termination, let self { Task { await self.cancel(ids) } }
+        }
         let groupID = specs[0].id
         groups[groupID] = Group(continuation: continuation, remaining: specs.count, ids: specs.map(\.id))
         for (choice, spec) in specs.enumerated() {

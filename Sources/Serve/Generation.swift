@@ -26,6 +26,9 @@ struct Generation: Sendable {
         let context = driver.maxContext
         let param = kind == .chat ? "messages" : "prompt"
         for prompt in promptTokens {
+            guard prompt >= 1 else {
+                throw OpenAIError.invalid("The \(param) must contain at least one token.", param: param, code: "invalid_value")
+            }
             let requested = parameters.maxTokens ?? 1
             if prompt + requested > context {
                 let completion = parameters.maxTokens.map { ", \($0) in the completion" } ?? ""
@@ -48,19 +51,22 @@ struct Generation: Sendable {
 
     var usagePromptTokens: Int { promptTokens.reduce(0, +) }
 
-    /// The whole response once every choice has finished.
-    func respond() async throws -> Response {
+    /// The whole response once every choice has finished; a client that goes away first cancels its requests.
+    func respond(request: Request) async throws -> Response {
         let plan = try plan()
         let (ids, events) = try await driver.submit(plan.map { ($0.input, $0.output) }, promptParam: kind == .chat ? "messages" : "prompt")
-        var records: [Int: RequestRecord] = [:]
-        await withTaskCancellationHandler {
+        let driver = self.driver
+        let records = try await request.body.consumeWithInboundCloseHandler { _ in
+            var records: [Int: RequestRecord] = [:]
             for await event in events {
                 if case .finished(let choice, let record) = event { records[choice] = record }
             }
-        } onCancel: {
+            return records
+        } onInboundClosed: {
             Task { await driver.cancel(ids) }
         }
-        guard records.count == plan.count else { throw OpenAIError(.internalServerError, "the request was cancelled", type: "server_error") }
+        // Only a shutdown cancels requests whose client is still connected.
+        guard records.count == plan.count else { throw OpenAIError.shuttingDown }
         let choices = plan.indices.map { index in
             FinishedChoice(index: index, text: (echo(index) ?? "") + FillerText.text(tokens: plan[index].output), finishReason: plan[index].finish, record: records[index]!)
         }
@@ -111,17 +117,24 @@ struct Generation: Sendable {
                             try await send(text.textChunk(index: index, text: echo, finishReason: nil))
                         }
                     }
+                    var finished = 0
                     for await event in events {
                         switch event {
                         case .token(let choice, let index, _):
                             let piece = FillerText.token(index)
                             try await send(kind == .chat ? chat.contentChunk(index: choice, text: piece) : text.textChunk(index: choice, text: piece, finishReason: nil))
                         case .finished(let choice, let record):
+                            finished += 1
                             let reason = plan[choice].finish
                             try await send(kind == .chat
                                 ? chat.finishChunk(index: choice, reason: reason, record: record, hardware: hardware)
                                 : text.textChunk(index: choice, text: "", finishReason: reason, simulation: SimulationField.json(record, hardware: hardware)))
                         }
+                    }
+                    guard finished == plan.count else {
+                        // Cancelled by a shutdown: say so, and do not claim a normal end with [DONE].
+                        try await send(#"{"error":{"message":"The server is shutting down.","type":"server_error","param":null,"code":"service_unavailable"}}"#)
+                        return
                     }
                     if includeUsage { try await send(kind == .chat ? chat.usageChunk(usage) : text.usageChunk(usage)) }
                     try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))

@@ -15,8 +15,8 @@ public struct ServeApp: Sendable {
     /// Builds the engines of `configuration` from the shipped data.
     public init(configuration: ServeConfiguration, loader: EngineLoader) throws(SimEngineError) {
         guard !configuration.models.isEmpty else { throw SimEngineError("give at least one --model", location: "model") }
-        guard configuration.speed > 0, configuration.speed.isFinite else {
-            throw SimEngineError("must be a positive number, found \(configuration.speed)", location: "speed")
+        guard configuration.speed > 0, configuration.speed <= 1e6 else {
+            throw SimEngineError("must be a number in (0, 1000000], found \(configuration.speed)", location: "speed")
         }
         self.configuration = configuration
         let registry = PrometheusCollectorRegistry()
@@ -75,7 +75,7 @@ public struct ServeApp: Sendable {
         guard let driver = drivers[parameters.model] else { throw OpenAIError.modelNotFound(parameters.model) }
         let generation = Generation(kind: kind, driver: driver, parameters: parameters, promptTokens: promptTokens,
                                     echoTexts: echoTexts, outputLengths: configuration.outputLength, seed: configuration.seed)
-        return parameters.stream ? try await generation.stream(request: request) : try await generation.respond()
+        return parameters.stream ? try await generation.stream(request: request) : try await generation.respond(request: request)
     }
 
     private func modelObject(_ id: String) -> String {

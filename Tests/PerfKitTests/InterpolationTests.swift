@@ -29,6 +29,14 @@ import Testing
         }
     }
 
+    @Test func largerInputsAreNeverFasterEvenWhenTheirKVGridsDiffer() {
+        let surface = AttentionSurface(points: [(1, 0, 10), (1, 100, 200), (5, 0, 30), (5, 10, 35)])
+        for kv in stride(from: 0.0, through: 400, by: 5) {
+            #expect(surface.latency(input: 5, kvCache: kv) >= surface.latency(input: 1, kvCache: kv))
+            #expect(surface.latency(input: 3, kvCache: kv) >= surface.latency(input: 1, kvCache: kv))
+        }
+    }
+
     @Test func lookupsOnAShippedTableAreMonotoneEverywhere() throws {
         let model = try RepositoryData.model("qwen/Qwen3-8B")
         let table = try ModelLatencyTable(

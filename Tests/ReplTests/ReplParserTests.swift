@@ -77,6 +77,9 @@ import Testing
         ("load file x", "expected \"trace\"", true),
         ("save report", "missing FOLDER", true),
         ("--json", "needs a command", false),
+        ("submit 9223372036854775807 1", "INPUT must be at most 1000000000", true),
+        ("latency H100 qwen/Qwen3-8B decode batch=100000000", "batch must be a positive integer up to 4096", true),
+        ("use replicas 1000000000", "N must be at most 1024", true),
     ])
     func errorsQuoteTheBadTokenAndShowUsage(line: String, message: String, hasUsage: Bool) {
         let error = #expect(throws: ReplError.self) { try parser.parse(line) }

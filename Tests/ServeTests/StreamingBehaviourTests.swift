@@ -32,6 +32,23 @@ import Testing
         await server.stop()
     }
 
+    @Test func aClientThatDisconnectsBeforeANonStreamingResponseCancelsItsRequest() async throws {
+        let server = try await TestServer.start(ServeConfiguration(models: [Self.model], speed: 1))
+        let client = try RawHTTPClient(port: server.port)
+        client.post("/v1/chat/completions", json: #"{"model":"\#(Self.model)","messages":[{"role":"user","content":"Write"}],"max_tokens":5000}"#)
+        let started = try await waitUntil {
+            (try await server.status()["models"] as! [[String: Any]])[0]["running"] as? Int == 1
+        }
+        #expect(started)
+        client.close()
+        let freed = try await waitUntil {
+            let models = try await server.status()["models"] as! [[String: Any]]
+            return models[0]["running"] as? Int == 0 && models[0]["kv_blocks_used"] as? Int == 0
+        }
+        #expect(freed)
+        await server.stop()
+    }
+
     @Test func tokensArriveWhenSimulatedTimeReachesThem() async throws {
         let server = try await TestServer.start(ServeConfiguration(models: [Self.model], speed: 1))
         let client = try RawHTTPClient(port: server.port)

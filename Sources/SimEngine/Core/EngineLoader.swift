@@ -22,8 +22,9 @@ public struct EngineLoader: Sendable {
         do throws(PerfKitError) {
             let config = try models.model(model)
             let gpu = try gpus.gpu(hardware)
-            guard tp >= 1, config.numAttentionHeads % tp == 0 else {
-                throw PerfKitError("tp \(tp) must be at least 1 and divide \(config.id)'s \(config.numAttentionHeads) attention heads")
+            guard tp >= 1, config.numAttentionHeads % tp == 0,
+                  config.numKeyValueHeads % tp == 0 || tp % config.numKeyValueHeads == 0 else {
+                throw PerfKitError("tp \(tp) must divide \(config.id)'s \(config.numAttentionHeads) attention heads, and divide or be a multiple of its \(config.numKeyValueHeads) KV heads")
             }
             let url = tableFile.map { URL(fileURLWithPath: $0) } ?? data.tableURL(hardware: gpu.name)
             let table = try LatencyTable.load(from: url)

@@ -76,6 +76,12 @@ public struct ServingEngine: Sendable {
         if spec.inputTokens < 1 || spec.outputTokens < 1 {
             return "input and output must be at least 1 token (found \(spec.inputTokens) and \(spec.outputTokens))"
         }
+        if spec.inputTokens > maxModelLen || spec.outputTokens > maxModelLen {
+            return "prompt (\(spec.inputTokens)) + output (\(spec.outputTokens)) tokens exceed the maximum context length of \(maxModelLen)"
+        }
+        if slotOf[spec.id] != nil || pending.unordered.contains(where: { $0.spec.id == spec.id }) {
+            return "request id \(spec.id) is already in the engine"
+        }
         let length = spec.inputTokens + spec.outputTokens
         if length > maxModelLen {
             return "prompt (\(spec.inputTokens)) + output (\(spec.outputTokens)) = \(length) tokens exceed the maximum context length of \(maxModelLen)"

@@ -31,7 +31,10 @@ public enum LengthDistribution: Sendable, Hashable, CustomStringConvertible {
             self = .uniform(min: low, max: high)
         case "lognormal":
             let mean = try double(1), sigma = try double(2)
-            self = .lognormal(mean: mean, sigma: sigma, cap: parts.count > 3 ? try int(3) : Int(mean * 8))
+            guard mean <= 1e8, sigma <= 10 else {
+                throw SimEngineError("\"\(text)\": mean must be at most 1e8 tokens and sigma at most 10")
+            }
+            self = .lognormal(mean: mean, sigma: sigma, cap: parts.count > 3 ? try int(3) : max(1, Int(mean * 8)))
         default:
             guard parts.count == 1 else {
                 throw SimEngineError("\"\(text)\": unknown distribution; accepted: N, fixed:N, uniform:MIN:MAX, lognormal:MEAN:SIGMA[:CAP]")
@@ -48,7 +51,7 @@ public enum LengthDistribution: Sendable, Hashable, CustomStringConvertible {
         case .lognormal(let mean, let sigma, let cap):
             let mu = log(mean) - sigma * sigma / 2
             let value = exp(mu + sigma * generator.standardNormal())
-            return min(cap, max(1, Int(value.rounded())))
+            return min(cap, max(1, Int(min(value, 1e9).rounded())))
         }
     }
 
