@@ -98,15 +98,17 @@ let package = Package(
             path: "Sources/Tools/serve",
             swiftSettings: upcomingFeatures
         ),
-        .testTarget(name: "PerfKitTests", dependencies: ["PerfKit"], swiftSettings: upcomingFeatures),
-        .testTarget(name: "SimEngineTests", dependencies: ["SimEngine"], swiftSettings: upcomingFeatures),
-        .testTarget(name: "ReplTests", dependencies: ["Repl"], swiftSettings: upcomingFeatures),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: upcomingFeatures),
+        .testTarget(name: "PerfKitTests", dependencies: ["PerfKit", "TestSupport"], swiftSettings: upcomingFeatures),
+        .testTarget(name: "SimEngineTests", dependencies: ["SimEngine", "TestSupport"], swiftSettings: upcomingFeatures),
+        .testTarget(name: "ReplTests", dependencies: ["Repl", "TestSupport"], swiftSettings: upcomingFeatures),
         .testTarget(
             name: "ServeTests",
             dependencies: [
                 "Serve",
                 "PerfKit",
                 "SimEngine",
+                "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

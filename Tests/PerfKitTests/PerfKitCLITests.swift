@@ -1,30 +1,11 @@
 import Foundation
 import PerfKit
+import TestSupport
 import Testing
 
 /// The real `perfkit` executable on real files: exit status, messages, and no partial output on failure.
 @Suite struct PerfKitCLITests {
-    struct Outcome { let status: Int32; let stdout: String; let stderr: String }
-
-    static var executable: URL {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("perfkit")
-        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
-        return RepositoryData.root.appendingPathComponent(".build/debug/perfkit")
-    }
-
-    func run(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments + ["--data-dir", RepositoryData.root.path]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
-    }
+    func run(_ arguments: [String]) throws -> Tool.Outcome { try Tool.run("perfkit", arguments) }
 
     @Test func extendWithAFactorWritesTheRenamedTable() throws {
         let out = try RepositoryData.temporaryFolder().appendingPathComponent("L40.csv")

@@ -1,15 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The real `repl` binary, piped and on a terminal.
 @Suite(.serialized) struct ReplExecutableTests {
     static let root = ReplSessionTests.root
 
-    static var executable: URL {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("repl")
-        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
-        return root.appendingPathComponent(".build/debug/repl")
-    }
+    static var executable: URL { Tool.url("repl") }
 
     @Test func pipedInputRunsEveryLineAndSurvivesBadOnes() throws {
         let process = Process()

@@ -1,13 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The real `serve` binary on 127.0.0.1: the official openai Python client, and a clean exit on SIGTERM.
 @Suite(.serialized) struct ServeExecutableTests {
-    static var executable: URL {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("serve")
-        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
-        return TestServer.root.appendingPathComponent(".build/debug/serve")
-    }
+    static var executable: URL { Tool.url("serve") }
 
     /// A process writing to a file (not a pipe, so nothing blocks), and that file's text.
     final class Launched {

@@ -13,6 +13,14 @@ import Testing
         return false
     }
 
+    /// Whether the server's engine reaches no running request and no KV block in use within 5 s.
+    func waitUntilIdle(_ server: TestServer) async throws -> Bool {
+        try await waitUntil {
+            let models = try await server.status()["models"] as! [[String: Any]]
+            return models[0]["running"] as? Int == 0 && models[0]["kv_blocks_used"] as? Int == 0
+        }
+    }
+
     @Test func aClientThatDisconnectsMidStreamCancelsItsRequestAndFreesItsBlocks() async throws {
         let server = try await TestServer.start(ServeConfiguration(models: [Self.model], speed: 1))
         let client = try RawHTTPClient(port: server.port)
@@ -24,11 +32,7 @@ import Testing
         #expect(models[0]["running"] as? Int == 1)
         #expect((models[0]["kv_blocks_used"] as? Int ?? 0) > 0)
         client.close()
-        let freed = try await waitUntil {
-            let models = try await server.status()["models"] as! [[String: Any]]
-            return models[0]["running"] as? Int == 0 && models[0]["kv_blocks_used"] as? Int == 0
-        }
-        #expect(freed)
+        #expect(try await waitUntilIdle(server), "the request still runs or holds KV blocks")
         await server.stop()
     }
 
@@ -41,11 +45,7 @@ import Testing
         }
         #expect(started)
         client.close()
-        let freed = try await waitUntil {
-            let models = try await server.status()["models"] as! [[String: Any]]
-            return models[0]["running"] as? Int == 0 && models[0]["kv_blocks_used"] as? Int == 0
-        }
-        #expect(freed)
+        #expect(try await waitUntilIdle(server), "the request still runs or holds KV blocks")
         await server.stop()
     }
 

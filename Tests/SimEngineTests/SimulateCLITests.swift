@@ -1,29 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The real `simulate` executable: reports on success; a clear error, exit 1 and no report files on failure.
 @Suite struct SimulateCLITests {
-    struct Outcome { let status: Int32; let stdout: String; let stderr: String }
-
-    static var executable: URL {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("simulate")
-        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
-        return TestEngines.root.appendingPathComponent(".build/debug/simulate")
-    }
-
-    func run(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments + ["--data-dir", TestEngines.root.path]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
-    }
+    func run(_ arguments: [String]) throws -> Tool.Outcome { try Tool.run("simulate", arguments) }
 
     func temporaryFolder() -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("simulate-\(UUID().uuidString)")
