@@ -30,6 +30,17 @@ import Testing
         #expect(!text.contains("\u{1B}[?2004h"))
     }
 
+    @Test func aScriptFileRunsWithEachCommandEchoed() throws {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("repl-\(UUID().uuidString).txt")
+        try Data("use model qwen/Qwen3-8B\nsubmit 256 8\nnot a command\nrun\nstats --json\n".utf8).write(to: script)
+        let result = try Tool.run("repl", ["--script", script.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("repl> submit 256 8"))
+        #expect(result.stdout.contains("request 1: first token at"))
+        #expect(result.stdout.contains("unknown command \"not\""))
+        #expect(result.stdout.contains("\"completed\" : 1"))
+    }
+
     /// Drives readline in a real terminal (tmux): prompt, tab completion, history, Ctrl-C on a line, Ctrl-D.
     @Test func readlineOnATerminal() throws {
         let tmux = ["/usr/bin/tmux", "/bin/tmux", "/usr/local/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
