@@ -17,7 +17,7 @@ public struct ServingEngine: Sendable {
     public var recordsTokenEvents: Bool
     public private(set) var now: SimTime = .zero
     public private(set) var metrics = EngineMetrics()
-    /// Events since the last `drainEvents()`.
+    /// Events since the last `drainEvents(_:)`.
     public private(set) var events: [EngineEvent] = []
 
     var replicas: [Replica]
@@ -141,12 +141,6 @@ public struct ServingEngine: Sendable {
     /// Runs until every submitted request has finished.
     public mutating func runToCompletion() {
         while step() {}
-    }
-
-    /// Returns and clears the events recorded since the last call.
-    public mutating func drainEvents() -> [EngineEvent] {
-        defer { events.removeAll(keepingCapacity: true) }
-        return events
     }
 
     /// Hands each recorded event to `body` in order, then clears them (no copy of the buffer).
