@@ -41,7 +41,7 @@ public struct GPUSpec: Sendable, Hashable, Codable {
     /// Memory in bytes.
     public var memoryBytes: Double { memoryGB * 1e9 }
 
-    /// The time no kernel can beat: max(FLOPs ÷ peak FLOP/s, bytes ÷ peak bandwidth), ns.
+    /// The time no kernel can beat for `work` (use `LayerWork.lowerBound`): max(FLOPs ÷ peak FLOP/s, bytes ÷ peak bandwidth), ns.
     public func floorNs(_ work: LayerWork) -> Double {
         max(work.flops / peakFlopsPerNs, work.bytes / peakBytesPerNs)
     }

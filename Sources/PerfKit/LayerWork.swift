@@ -73,6 +73,33 @@ public struct LayerWork: Sendable, Hashable {
     }
 }
 
+extension LayerWork {
+    /// The least work any implementation of the layer must do: all its FLOPs, but only the bytes it cannot avoid
+    /// (weights, the KV cache it reads, one read of an elementwise input). The physical-floor rule uses this, so a
+    /// measured table from fused or cached kernels is not flagged for traffic it never had.
+    public static func lowerBound(layer: LayerName, model: ModelConfig, tp: Int, input: Int, kvCache: Int) -> LayerWork {
+        let full = LayerWork(layer: layer, model: model, tp: tp, input: input, kvCache: kvCache)
+        let shard = ModelShard(model: model, tp: tp)
+        let b = Double(model.bytesPerElement)
+        let h = Double(model.hiddenSize)
+        let d = Double(model.headDim)
+        let n = Double(input)
+        let kvRead = (Double(kvCache) + n) * shard.kvHeads * d * b
+        let bytes: Double
+        switch layer {
+        case .qProj, .oProj: bytes = h * shard.queryHeads * d * b
+        case .kProj, .vProj: bytes = h * shard.kvHeads * d * b
+        case .gateProj, .upProj, .downProj, .fc1, .fc2: bytes = h * shard.intermediate * b
+        case .lmHead: bytes = h * shard.vocab * b
+        case .attn: bytes = 2 * kvRead
+        case .qkMatmul, .svMatmul: bytes = kvRead
+        case .embedding, .inputLayernorm, .postLayernorm, .finalLayernorm, .qNorm, .kNorm, .rope, .actFn, .softmax:
+            bytes = full.bytes / 4
+        }
+        return LayerWork(flops: full.flops, bytes: bytes)
+    }
+}
+
 /// The per-GPU share of a model under tensor parallelism (Megatron-style column/row splits).
 struct ModelShard {
     let queryHeads: Double

@@ -136,7 +136,7 @@ public struct TableValidator: Sendable {
     private func floors(_ rows: [LatencyRow], model: ModelConfig, gpu: GPUSpec, file: String) -> [ValidationFinding] {
         rows.compactMap { row in
             guard let layer = row.layer, row.input >= 1, row.kvCache >= 0, row.tp >= 1 else { return nil }
-            let work = LayerWork(layer: layer, model: model, tp: row.tp, input: row.input, kvCache: row.kvCache)
+            let work = LayerWork.lowerBound(layer: layer, model: model, tp: row.tp, input: row.input, kvCache: row.kvCache)
             let floor = gpu.floorNs(work)
             guard Double(row.latencyNs) < floor.rounded(.down) else { return nil }
             return .init(.error, .physicalFloor, file: file, line: row.line,
