@@ -8,8 +8,12 @@ public final class ServeMetrics: Sendable {
     private let running: Gauge
     private let waiting: Gauge
     private let kvUsage: Gauge
+    /// vLLM v0's name for the KV-cache usage, kept so older dashboards work.
+    private let gpuCacheUsage: Gauge
     private let ttft: DurationHistogram
     private let interToken: DurationHistogram
+    /// vLLM v0's name for the inter-token latency.
+    private let interTokenV0: DurationHistogram
     private let timePerOutputToken: DurationHistogram
     private let e2e: DurationHistogram
     private let queue: DurationHistogram
@@ -32,6 +36,8 @@ public final class ServeMetrics: Sendable {
         running = registry.makeGauge(descriptor: name("vllm:num_requests_running", "Number of requests in model execution batches."), labels: labels)
         waiting = registry.makeGauge(descriptor: name("vllm:num_requests_waiting", "Number of requests waiting to be processed."), labels: labels)
         kvUsage = registry.makeGauge(descriptor: name("vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage."), labels: labels)
+        gpuCacheUsage = registry.makeGauge(descriptor: name("vllm:gpu_cache_usage_perc", "GPU KV-cache usage. 1 means 100 percent usage (vLLM v0 name)."), labels: labels)
+        interTokenV0 = registry.makeDurationHistogram(descriptor: name("vllm:time_per_output_token_seconds", "Histogram of time per output token in seconds (vLLM v0 name)."), labels: labels, buckets: latencyBuckets)
         ttft = registry.makeDurationHistogram(descriptor: name("vllm:time_to_first_token_seconds", "Histogram of time to first token in seconds."), labels: labels, buckets: latencyBuckets)
         interToken = registry.makeDurationHistogram(descriptor: name("vllm:inter_token_latency_seconds", "Histogram of inter-token latency in seconds."), labels: labels, buckets: latencyBuckets)
         timePerOutputToken = registry.makeDurationHistogram(descriptor: name("vllm:request_time_per_output_token_seconds", "Histogram of time per output token in seconds."), labels: labels, buckets: latencyBuckets)
@@ -46,12 +52,17 @@ public final class ServeMetrics: Sendable {
     func observe(_ snapshot: EngineSnapshot) {
         running.set(Double(snapshot.running))
         waiting.set(Double(snapshot.waiting + snapshot.pending))
-        kvUsage.set(snapshot.kvBlocksTotal > 0 ? Double(snapshot.kvBlocksUsed) / Double(snapshot.kvBlocksTotal) : 0)
+        let usage = snapshot.kvBlocksTotal > 0 ? Double(snapshot.kvBlocksUsed) / Double(snapshot.kvBlocksTotal) : 0
+        kvUsage.set(usage)
+        gpuCacheUsage.set(usage)
     }
 
     func recordToken(gapNs: Int64?) {
         generationTokens.increment()
-        if let gapNs { interToken.recordNanoseconds(gapNs) }
+        if let gapNs {
+            interToken.recordNanoseconds(gapNs)
+            interTokenV0.recordNanoseconds(gapNs)
+        }
     }
 
     func recordFinished(_ record: RequestRecord) {
