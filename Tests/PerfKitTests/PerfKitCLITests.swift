@@ -5,11 +5,11 @@ import Testing
 
 /// The real `perfkit` executable on real files: exit status, messages, and no partial output on failure.
 @Suite struct PerfKitCLITests {
-    func run(_ arguments: [String]) throws -> Tool.Outcome { try Tool.run("perfkit", arguments) }
+    func run(_ arguments: [String]) async throws -> Tool.Outcome { try await Tool.run("perfkit", arguments) }
 
-    @Test func extendWithAFactorWritesTheRenamedTable() throws {
+    @Test func extendWithAFactorWritesTheRenamedTable() async throws {
         let out = try RepositoryData.temporaryFolder().appendingPathComponent("L40.csv")
-        let result = try run(["extend", "--from", "RTX3090", "--to", "L40", "1.8", "--out", out.path])
+        let result = try await run(["extend", "--from", "RTX3090", "--to", "L40", "1.8", "--out", out.path])
         #expect(result.status == 0, "\(result.stderr)")
         let table = try LatencyTable.load(from: out)
         #expect(table.hardwareNames == ["L40"])
@@ -25,46 +25,46 @@ import Testing
         (["generate", "--model", "qwen/Qwen3-8B", "--hardware", "Z9"], "unknown GPU"),
         (["query", "--hardware", "A100", "--model", "qwen/Qwen3-8B", "--phase", "decode", "--kv", "-5"], "--kv"),
     ])
-    func badArgumentsFailWithAClearErrorAndNoOutputFile(arguments: [String], message: String) throws {
+    func badArgumentsFailWithAClearErrorAndNoOutputFile(arguments: [String], message: String) async throws {
         let folder = try RepositoryData.temporaryFolder()
-        let result = try run(arguments + ["--out", folder.appendingPathComponent("x.csv").path].filter { _ in arguments[0] != "query" })
+        let result = try await run(arguments + ["--out", folder.appendingPathComponent("x.csv").path].filter { _ in arguments[0] != "query" })
         #expect(result.status != 0)
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 
-    @Test func validateReportsFileLineAndRuleAndFails() throws {
-        let result = try run(["validate", RepositoryData.fixtures.appendingPathComponent("bad/non_monotone_input.csv").path])
+    @Test func validateReportsFileLineAndRuleAndFails() async throws {
+        let result = try await run(["validate", RepositoryData.fixtures.appendingPathComponent("bad/non_monotone_input.csv").path])
         #expect(result.status == 1)
         #expect(result.stdout.contains("non_monotone_input.csv:4: error [monotone-input]"))
     }
 
-    @Test func validateAcceptsAShippedTable() throws {
-        let result = try run(["validate", RepositoryData.directory.tableURL(hardware: "A100").path])
+    @Test func validateAcceptsAShippedTable() async throws {
+        let result = try await run(["validate", RepositoryData.directory.tableURL(hardware: "A100").path])
         #expect(result.status == 0)
         #expect(result.stdout.contains("0 error(s)"))
     }
 
-    @Test func queryPrintsTheBreakdownAndTheIterationTime() throws {
-        let result = try run(["query", "--hardware", "H100", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--phase", "decode", "--kv", "1024", "--batch", "16"])
+    @Test func queryPrintsTheBreakdownAndTheIterationTime() async throws {
+        let result = try await run(["query", "--hardware", "H100", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--phase", "decode", "--kv", "1024", "--batch", "16"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("gate_proj"))
         #expect(result.stdout.contains("iteration:"))
     }
 
-    @Test func interpolatePointQueryAndDenseTable() throws {
-        let point = try run(["interpolate", "--hardware", "A100", "--model", "qwen/Qwen3-8B", "--layer", "attn", "--input", "1", "--kv", "3000"])
+    @Test func interpolatePointQueryAndDenseTable() async throws {
+        let point = try await run(["interpolate", "--hardware", "A100", "--model", "qwen/Qwen3-8B", "--layer", "attn", "--input", "1", "--kv", "3000"])
         #expect(point.status == 0 && point.stdout.hasSuffix("ns\n"), "\(point.stderr)")
         let out = try RepositoryData.temporaryFolder().appendingPathComponent("dense.csv")
-        let dense = try run(["interpolate", "--hardware", "A100", "--model", "facebook/opt-6.7b", "--dense", "--max-input", "256", "--out", out.path])
+        let dense = try await run(["interpolate", "--hardware", "A100", "--model", "facebook/opt-6.7b", "--dense", "--max-input", "256", "--out", out.path])
         #expect(dense.status == 0, "\(dense.stderr)")
         let table = try LatencyTable.load(from: out)
         #expect(table.rows.filter { $0.layerName == "fc1" }.map(\.input) == Array(1...256))
     }
 
-    @Test func generateOneModelMergesIntoAnExistingTable() throws {
+    @Test func generateOneModelMergesIntoAnExistingTable() async throws {
         let out = try RepositoryData.temporaryFolder().appendingPathComponent("A100.csv")
-        #expect(try run(["generate", "--model", "qwen/Qwen3-8B", "--hardware", "A100", "--out", out.path]).status == 0)
+        #expect(try await run(["generate", "--model", "qwen/Qwen3-8B", "--hardware", "A100", "--out", out.path]).status == 0)
         let table = try LatencyTable.load(from: out)
         #expect(table.models == ["qwen/Qwen3-8B"])
     }

@@ -8,21 +8,25 @@ import Testing
 
     static var executable: URL { Tool.url("repl") }
 
-    @Test func pipedInputRunsEveryLineAndSurvivesBadOnes() throws {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["--data-dir", Self.root.path, "--model", "meta-llama/Llama-3.1-8B-Instruct"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let lines = "submit 512 64\nnonsense here\nsubmit 1 1 x0\nrun\nstatus\n"
-        input.fileHandleForWriting.write(Data(lines.utf8) + Data([0xFF, 0xFE, 0x0A]))
-        try input.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+    @Test func pipedInputRunsEveryLineAndSurvivesBadOnes() async throws {
+        let executable = Self.executable, root = Self.root
+        let (status, text) = try await onDedicatedThread { () throws -> (Int32, String) in
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["--data-dir", root.path, "--model", "meta-llama/Llama-3.1-8B-Instruct"]
+            let input = Pipe(), output = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let lines = "submit 512 64\nnonsense here\nsubmit 1 1 x0\nrun\nstatus\n"
+            input.fileHandleForWriting.write(Data(lines.utf8) + Data([0xFF, 0xFE, 0x0A]))
+            try input.fileHandleForWriting.close()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        #expect(status == 0)
         #expect(text.contains("request 1 queued"))
         #expect(text.contains("unknown command \"nonsense\""))
         #expect(text.contains("request 1: first token at"))
@@ -30,10 +34,10 @@ import Testing
         #expect(!text.contains("\u{1B}[?2004h"))
     }
 
-    @Test func aScriptFileRunsWithEachCommandEchoed() throws {
+    @Test func aScriptFileRunsWithEachCommandEchoed() async throws {
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("repl-\(UUID().uuidString).txt")
         try Data("use model qwen/Qwen3-8B\nsubmit 256 8\nnot a command\nrun\nstats --json\n".utf8).write(to: script)
-        let result = try Tool.run("repl", ["--script", script.path])
+        let result = try await Tool.run("repl", ["--script", script.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("repl> submit 256 8"))
         #expect(result.stdout.contains("request 1: first token at"))
@@ -41,16 +45,36 @@ import Testing
         #expect(result.stdout.contains("\"completed\" : 1"))
     }
 
+    /// What the terminal session showed at each step.
+    struct TerminalSteps: Sendable {
+        var prompt = false, completed = false, requestsRan = false, submitted = false, cleared = false, ran = false
+        var screen = "", history = ""
+    }
+
     /// Drives readline in a real terminal (tmux): prompt, tab completion, history, Ctrl-C on a line, Ctrl-D.
-    @Test func readlineOnATerminal() throws {
+    @Test func readlineOnATerminal() async throws {
         let tmux = ["/usr/bin/tmux", "/bin/tmux", "/usr/local/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
         try #require(tmux != nil, "tmux is needed for the terminal test (.ci/run installs it)")
+        let executable = Self.executable, root = Self.root
+        let steps = try await onDedicatedThread { try Self.driveTerminal(tmux: tmux!, executable: executable, root: root) }
+        #expect(steps.prompt, "screen: \(steps.screen)")
+        #expect(steps.completed, "tab completion: \(steps.screen)")
+        #expect(steps.requestsRan)
+        #expect(steps.submitted)
+        #expect(steps.cleared, "Ctrl-C should discard the half-typed line: \(steps.screen)")
+        #expect(steps.ran)
+        #expect(steps.history.contains("submit 512 32") && steps.history.contains("requests") && steps.history.contains("status"))
+        #expect(!steps.history.contains("half-typed"))
+    }
+
+    /// The blocking tmux conversation, on its own thread.
+    static func driveTerminal(tmux: String, executable: URL, root: URL) throws -> TerminalSteps {
         let session = "repltest\(getpid())"
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("replhome-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         func tmuxRun(_ arguments: [String]) throws -> String {
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: tmux!)
+            process.executableURL = URL(fileURLWithPath: tmux)
             process.arguments = arguments
             // A file, not a pipe: the tmux server forked by new-session would hold a pipe open forever.
             let capture = home.appendingPathComponent("tmux-output")
@@ -65,33 +89,32 @@ import Testing
         }
         func screen() throws -> String { try tmuxRun(["capture-pane", "-p", "-t", session]) }
         func waitFor(_ text: String) throws -> Bool {
-            for _ in 0..<100 {
+            for _ in 0..<200 {
                 if try screen().contains(text) { return true }
                 Thread.sleep(forTimeInterval: 0.1)
             }
             return false
         }
-        let command = "HOME=\(home.path) \(Self.executable.path) --data-dir \(Self.root.path) --model qwen/Qwen3-8B"
+        var steps = TerminalSteps()
+        let command = "HOME=\(home.path) \(executable.path) --data-dir \(root.path) --model qwen/Qwen3-8B"
         _ = try tmuxRun(["new-session", "-d", "-s", session, "-x", "200", "-y", "50", command])
         defer { _ = try? tmuxRun(["kill-session", "-t", session]) }
-        let started = try waitFor("repl>")
-        #expect(started, "screen: \((try? screen()) ?? "")")
+        steps.prompt = try waitFor("repl>")
         _ = try tmuxRun(["send-keys", "-t", session, "reque", "Tab"])
-        #expect(try waitFor("repl> requests"))
+        steps.completed = try waitFor("repl> requests")
         _ = try tmuxRun(["send-keys", "-t", session, "Enter"])
-        #expect(try waitFor("no requests yet"))
+        steps.requestsRan = try waitFor("no requests yet")
         _ = try tmuxRun(["send-keys", "-t", session, "submit 512 32", "Enter"])
-        #expect(try waitFor("request 1 queued"))
+        steps.submitted = try waitFor("request 1 queued")
         _ = try tmuxRun(["send-keys", "-t", session, "half-typed line", "C-c"])
         _ = try tmuxRun(["send-keys", "-t", session, "status", "Enter"])
-        #expect(try waitFor("KV blocks"))
-        #expect(try !screen().contains("half-typed"))
+        steps.cleared = try waitFor("KV blocks") && !screen().contains("half-typed")
         _ = try tmuxRun(["send-keys", "-t", session, "run", "Enter"])
-        #expect(try waitFor("request 1: first token at"))
+        steps.ran = try waitFor("request 1: first token at")
+        steps.screen = try screen()
         _ = try tmuxRun(["send-keys", "-t", session, "C-d"])
         for _ in 0..<50 where try !tmuxRun(["has-session", "-t", session]).contains("can't find") { Thread.sleep(forTimeInterval: 0.1) }
-        let history = try String(contentsOf: home.appendingPathComponent(".llmservingsim_history"), encoding: .utf8)
-        #expect(history.contains("submit 512 32") && history.contains("requests") && history.contains("status"))
-        #expect(!history.contains("half-typed"))
+        steps.history = (try? String(contentsOf: home.appendingPathComponent(".llmservingsim_history"), encoding: .utf8)) ?? ""
+        return steps
     }
 }

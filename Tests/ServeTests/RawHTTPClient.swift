@@ -5,7 +5,8 @@ import Glibc
 
 /// A minimal blocking HTTP/1.1 client over a POSIX socket: it sees bytes as they arrive (to time streamed tokens)
 /// and can hang up mid-response (to test disconnects).
-final class RawHTTPClient {
+/// Sendable so that a test can hand it to a dedicated thread for blocking reads; tests use it from one place at a time.
+final class RawHTTPClient: @unchecked Sendable {
     private let socket: Int32
 
     init(port: Int) throws {

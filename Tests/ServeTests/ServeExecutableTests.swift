@@ -55,27 +55,42 @@ import Testing
         throw CancellationError()
     }
 
-    @Test func theOfficialOpenAIPythonClientWorksAgainstServe() throws {
-        let (server, port) = try startServe(apiKey: "sk-e2e")
-        defer { server.process.terminate() }
-        let script = TestServer.root.appendingPathComponent("Tests/ServeTests/Python/openai_e2e.py").path
-        let python = try Launched(URL(fileURLWithPath: "/usr/bin/env"),
-                                  ["python3", script, "http://127.0.0.1:\(port)", "sk-e2e", "meta-llama/Llama-3.1-8B-Instruct"])
-        #expect(python.waitForExit(seconds: 120))
-        #expect(python.process.terminationStatus == 0, "\(python.output)\n(install the client with: pip install openai)")
-        #expect(python.output.contains("openai e2e: all checks passed"))
+    @Test func theOfficialOpenAIPythonClientWorksAgainstServe() async throws {
+        let (exited, status, output) = try await onDedicatedThread { () throws -> (Bool, Int32, String) in
+            let (server, port) = try self.startServe(apiKey: "sk-e2e")
+            defer { server.process.terminate() }
+            let script = TestServer.root.appendingPathComponent("Tests/ServeTests/Python/openai_e2e.py").path
+            let python = try Launched(URL(fileURLWithPath: "/usr/bin/env"),
+                                      ["python3", script, "http://127.0.0.1:\(port)", "sk-e2e", "meta-llama/Llama-3.1-8B-Instruct"])
+            let exited = python.waitForExit(seconds: 120)
+            return (exited, exited ? python.process.terminationStatus : -1, python.output)
+        }
+        #expect(exited)
+        #expect(status == 0, "\(output)\n(install the client with: pip install openai)")
+        #expect(output.contains("openai e2e: all checks passed"))
     }
 
-    @Test func sigtermStopsTheServerCleanly() throws {
-        let (server, port) = try startServe(apiKey: nil)
-        let client = try RawHTTPClient(port: port)
-        client.post("/v1/chat/completions", json: #"{"model":"meta-llama/Llama-3.1-8B-Instruct","messages":[{"role":"user","content":"x"}],"max_tokens":100000,"stream":true}"#)
-        var received = ""
-        #expect(client.read(until: "\"content\"", into: &received))
-        kill(server.process.processIdentifier, SIGTERM)
-        try #require(server.waitForExit(seconds: 30), "serve did not exit after SIGTERM: \(server.output)")
-        #expect(server.process.terminationStatus == 0, "\(server.output)")
-        #expect(!client.read(until: "never sent", into: &received), "the stream ends when the server stops")
-        client.close()
+    @Test func sigtermStopsTheServerCleanly() async throws {
+        struct Steps: Sendable { var streaming = false, exited = false, status: Int32 = -1, streamEnded = false, output = "" }
+        let steps = try await onDedicatedThread { () throws -> Steps in
+            var steps = Steps()
+            let (server, port) = try self.startServe(apiKey: nil)
+            let client = try RawHTTPClient(port: port)
+            defer { client.close() }
+            client.post("/v1/chat/completions", json: #"{"model":"meta-llama/Llama-3.1-8B-Instruct","messages":[{"role":"user","content":"x"}],"max_tokens":100000,"stream":true}"#)
+            var received = ""
+            steps.streaming = client.read(until: "\"content\"", into: &received)
+            kill(server.process.processIdentifier, SIGTERM)
+            steps.exited = server.waitForExit(seconds: 30)
+            if !steps.exited { server.process.terminate() }
+            steps.status = steps.exited ? server.process.terminationStatus : -1
+            steps.streamEnded = !client.read(until: "never sent", into: &received)
+            steps.output = server.output
+            return steps
+        }
+        #expect(steps.streaming)
+        #expect(steps.exited, "serve did not exit after SIGTERM: \(steps.output)")
+        #expect(steps.status == 0, "\(steps.output)")
+        #expect(steps.streamEnded, "the stream ends when the server stops")
     }
 }

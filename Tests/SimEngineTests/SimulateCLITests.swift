@@ -4,19 +4,19 @@ import Testing
 
 /// The real `simulate` executable: reports on success; a clear error, exit 1 and no report files on failure.
 @Suite struct SimulateCLITests {
-    func run(_ arguments: [String]) throws -> Tool.Outcome { try Tool.run("simulate", arguments) }
+    func run(_ arguments: [String]) async throws -> Tool.Outcome { try await Tool.run("simulate", arguments) }
 
     func temporaryFolder() -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("simulate-\(UUID().uuidString)")
     }
 
-    @Test func aTraceRunWritesTheCSVAndSummaryAndTheSameRunGivesTheSameBytes() throws {
+    @Test func aTraceRunWritesTheCSVAndSummaryAndTheSameRunGivesTheSameBytes() async throws {
         let trace = TestEngines.root.appendingPathComponent("fixtures/traces/lognormal_4rps.jsonl").path
         let first = temporaryFolder(), second = temporaryFolder()
-        let result = try run(["--trace", trace, "--out", first.path])
+        let result = try await run(["--trace", trace, "--out", first.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("TTFT") && result.stdout.contains("requests/s"))
-        #expect(try run(["--trace", trace, "--out", second.path]).status == 0)
+        #expect(try await run(["--trace", trace, "--out", second.path]).status == 0)
         for file in ["requests.csv", "summary.json"] {
             #expect(try Data(contentsOf: first.appendingPathComponent(file)) == Data(contentsOf: second.appendingPathComponent(file)))
         }
@@ -25,9 +25,9 @@ import Testing
         #expect(csv.split(separator: "\n").count == 201)
     }
 
-    @Test func rejectedRequestsAreListedWithTheirReason() throws {
+    @Test func rejectedRequestsAreListedWithTheirReason() async throws {
         let folder = temporaryFolder()
-        let result = try run(["--model", "facebook/opt-6.7b", "--rate", "5", "--requests", "30", "--input-len", "uniform:100:3000", "--output-len", "64", "--out", folder.path])
+        let result = try await run(["--model", "facebook/opt-6.7b", "--rate", "5", "--requests", "30", "--input-len", "uniform:100:3000", "--output-len", "64", "--out", folder.path])
         #expect(result.status == 0, "\(result.stderr)")
         let rejected = try String(contentsOf: folder.appendingPathComponent("rejected.csv"), encoding: .utf8)
         #expect(rejected.contains("maximum context length of 2048"))
@@ -44,21 +44,21 @@ import Testing
         (["--rate", "0"], "rate"),
         (["--tp", "3"], "divide"),
     ])
-    func badInputFailsClearlyAndLeavesNoReport(arguments: [String], message: String) throws {
+    func badInputFailsClearlyAndLeavesNoReport(arguments: [String], message: String) async throws {
         let folder = temporaryFolder()
         let resolved = arguments.map { $0.hasPrefix("fixtures/") ? TestEngines.root.appendingPathComponent($0).path : $0 }
-        let result = try run(resolved + ["--requests", "20", "--out", folder.path])
+        let result = try await run(resolved + ["--requests", "20", "--out", folder.path])
         #expect(result.status == 1)
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).isEmpty)
     }
 
-    @Test func aBadTraceLineNamesFileAndLine() throws {
+    @Test func aBadTraceLineNamesFileAndLine() async throws {
         let folder = temporaryFolder()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let trace = folder.appendingPathComponent("t.tsv")
         try Data("100\t10\t0\n100\tten\t5\n".utf8).write(to: trace)
-        let result = try run(["--trace", trace.path, "--out", folder.appendingPathComponent("out").path])
+        let result = try await run(["--trace", trace.path, "--out", folder.appendingPathComponent("out").path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("t.tsv:2"))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))

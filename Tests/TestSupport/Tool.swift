@@ -20,8 +20,13 @@ public enum Tool {
         public let stderr: String
     }
 
-    /// Runs `name` with `arguments` plus `--data-dir` pointing at the repository, and waits for it.
-    public static func run(_ name: String, _ arguments: [String]) throws -> Outcome {
+    /// Runs `name` with `arguments` plus `--data-dir` pointing at the repository, and waits for it (off the
+    /// cooperative pool).
+    public static func run(_ name: String, _ arguments: [String]) async throws -> Outcome {
+        try await onDedicatedThread { try runBlocking(name, arguments) }
+    }
+
+    private static func runBlocking(_ name: String, _ arguments: [String]) throws -> Outcome {
         let process = Process()
         process.executableURL = url(name)
         process.arguments = arguments + ["--data-dir", repositoryRoot.path]
@@ -33,5 +38,20 @@ public enum Tool {
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+/// Runs blocking work (sockets, subprocess waits, sleeps) on its own OS thread, so that it never holds one of the
+/// few threads of Swift's cooperative pool, which an in-process server under test needs to keep its timing.
+public func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            do {
+                continuation.resume(returning: try body())
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+        thread.start()
     }
 }
