@@ -38,8 +38,6 @@ public struct GPUSpec: Sendable, Hashable, Codable {
     public var peakFlopsPerNs: Double { fp16TFLOPS * 1e3 }
     /// Peak bytes per nanosecond.
     public var peakBytesPerNs: Double { memoryBandwidthGBps }
-    /// Memory in bytes.
-    public var memoryBytes: Double { memoryGB * 1e9 }
 
     /// The time no kernel can beat for `work` (use `LayerWork.lowerBound`): max(FLOPs ÷ peak FLOP/s, bytes ÷ peak bandwidth), ns.
     public func floorNs(_ work: LayerWork) -> Double {

@@ -45,7 +45,10 @@ extension ReplSession {
             let meanE2E = finished.reduce(0.0) { $0 + $1.latency.milliseconds } / Double(finished.count)
             lines.append("\(finished.count) requests finished; mean TTFT \(Formatting.milliseconds(meanTTFT)), mean E2E \(Formatting.milliseconds(meanE2E)) (stats for percentiles)")
         }
-        let active = engines.values.reduce(0) { $0 + $1.snapshot().waiting + $1.snapshot().running + $1.snapshot().pending }
+        let active = engines.values.reduce(0) { total, engine in
+            let snapshot = engine.snapshot()
+            return total + snapshot.waiting + snapshot.running + snapshot.pending
+        }
         if wasInterrupted { lines.append("interrupted") }
         lines.append("clock \(Formatting.seconds(clock)); \(active) request(s) still in flight")
         return lines.joined(separator: "\n")

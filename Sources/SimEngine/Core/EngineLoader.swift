@@ -13,7 +13,7 @@ public struct EngineLoader: Sendable {
             models = try ModelCatalog(folder: data.modelConfigs)
             gpus = try GPUCatalog(file: data.hardwareSpecs)
         } catch {
-            throw SimEngineError(error.message, location: error.location)
+            throw SimEngineError(error)
         }
     }
 
@@ -30,7 +30,7 @@ public struct EngineLoader: Sendable {
             let table = try LatencyTable.load(from: url)
             return (try ModelLatencyTable(table: table, model: config, tp: tp, hardware: gpu.name), gpu)
         } catch {
-            throw SimEngineError(error.message, location: error.location)
+            throw SimEngineError(error)
         }
     }
 

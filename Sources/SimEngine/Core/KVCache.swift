@@ -7,7 +7,6 @@ public struct KVCache: Sendable, Hashable {
     public let blockSize: Int
     public let totalBlocks: Int
     public internal(set) var usedBlocks = 0
-    public internal(set) var peakUsedBlocks = 0
 
     public init(totalBlocks: Int, blockSize: Int) {
         self.totalBlocks = totalBlocks
@@ -25,7 +24,6 @@ public struct KVCache: Sendable, Hashable {
     public mutating func allocate(_ count: Int) -> Bool {
         guard count <= freeBlocks else { return false }
         usedBlocks += count
-        if usedBlocks > peakUsedBlocks { peakUsedBlocks = usedBlocks }
         return true
     }
 

@@ -26,6 +26,8 @@ public struct ServingEngine: Sendable {
     private var freeSlots: [Int] = []
     private var slotOf: [RequestID: Int] = [:]
     private var pending = Heap<PendingArrival>()
+    /// Ids of `pending`, for O(1) duplicate and phase checks.
+    private var pendingIDs = Set<RequestID>()
     private var arrivalSequence = 0
     private var preemptedScratch: [Int] = []
     private var lastKVSampleNs: Int64 = 0
@@ -67,6 +69,7 @@ public struct ServingEngine: Sendable {
         var accepted = spec
         accepted.arrival = arrival
         pending.insert(PendingArrival(arrivalNs: arrival.nanoseconds, sequence: arrivalSequence, spec: accepted))
+        pendingIDs.insert(spec.id)
         arrivalSequence += 1
         return .waiting
     }
@@ -79,7 +82,7 @@ public struct ServingEngine: Sendable {
         if spec.inputTokens > maxModelLen || spec.outputTokens > maxModelLen {
             return "prompt (\(spec.inputTokens)) + output (\(spec.outputTokens)) tokens exceed the maximum context length of \(maxModelLen)"
         }
-        if slotOf[spec.id] != nil || pending.unordered.contains(where: { $0.spec.id == spec.id }) {
+        if slotOf[spec.id] != nil || pendingIDs.contains(spec.id) {
             return "request id \(spec.id) is already in the engine"
         }
         let length = spec.inputTokens + spec.outputTokens
@@ -106,9 +109,8 @@ public struct ServingEngine: Sendable {
             events.append(.cancelled(id, at: now))
             return true
         }
-        let before = pending.count
+        guard pendingIDs.remove(id) != nil else { return false }
         pending = Heap(pending.unordered.filter { $0.spec.id != id })
-        guard pending.count < before else { return false }
         metrics.cancelled += 1
         events.append(.cancelled(id, at: now))
         return true
@@ -165,7 +167,7 @@ public struct ServingEngine: Sendable {
     /// The phase of a request still known to the engine (pending, queued or running); nil otherwise.
     public func phase(of id: RequestID) -> RequestPhase? {
         if let slot = slotOf[id] { return states[slot].phase }
-        return pending.unordered.contains { $0.spec.id == id } ? .waiting : nil
+        return pendingIDs.contains(id) ? .waiting : nil
     }
 
     /// Requests in the engine (queued or running), with their progress.
@@ -189,7 +191,9 @@ public struct ServingEngine: Sendable {
             completeIteration(on: index)
         }
         while let first = pending.min, first.arrivalNs <= time {
-            enqueue(pending.removeMin().spec)
+            let spec = pending.removeMin().spec
+            pendingIDs.remove(spec.id)
+            enqueue(spec)
         }
         for index in replicas.indices where replicas[index].isIdle && replicas[index].hasWork {
             startIteration(on: index)

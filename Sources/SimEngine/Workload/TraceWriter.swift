@@ -27,7 +27,7 @@ public enum TraceWriter {
         do {
             try AtomicFile.write(data(specs, format: format), to: url)
         } catch {
-            throw SimEngineError(error.message, location: error.location)
+            throw SimEngineError(error)
         }
     }
 

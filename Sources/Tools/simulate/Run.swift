@@ -50,7 +50,7 @@ struct Run: ParsableCommand {
             gpuMemoryUtilization: gpuMemoryUtilization, activationReserveBytes: activationReserveGib * 1_073_741_824,
             cpuOverheadNs: Int64((cpuOverheadMs * 1e6).rounded()), maxModelLen: maxModelLen)
         let data: DataDirectory
-        do { data = try DataDirectory.locate(explicit: dataDir) } catch { throw SimEngineError(error.message, location: error.location) }
+        do { data = try DataDirectory.locate(explicit: dataDir) } catch { throw SimEngineError(error) }
         var engine = try EngineLoader(data: data).engine(
             model: model, hardware: hardware, tp: tp, replicas: replicas, config: config, router: router, tableFile: table)
         let slo = ServiceLevelObjective(ttftMs: sloTtftMs, tpotMs: sloTpotMs)
@@ -103,6 +103,6 @@ struct Run: ParsableCommand {
     }
 
     private func write(_ data: Data, to url: URL) throws(SimEngineError) {
-        do { try AtomicFile.write(data, to: url) } catch { throw SimEngineError(error.message, location: error.location) }
+        do { try AtomicFile.write(data, to: url) } catch { throw SimEngineError(error) }
     }
 }
