@@ -86,6 +86,12 @@ public actor EngineDriver {
         return (specs.map(\.id), stream)
     }
 
+    /// The least wall time, s, that requests of these lengths take at this driver's speed.
+    public func minimumWallSeconds(_ choices: [(input: Int, output: Int)]) -> Double {
+        let longest = choices.map { engine.loneRequestNs(input: $0.input, output: $0.output) }.max() ?? 0
+        return Double(longest) / 1e9 / speed
+    }
+
     /// Cancels requests (a client went away): their KV blocks are freed and their stream ends.
     public func cancel(_ ids: [RequestID]) {
         for id in ids where membership[id] != nil {

@@ -51,19 +51,31 @@ struct Generation: Sendable {
 
     var usagePromptTokens: Int { promptTokens.reduce(0, +) }
 
+    /// Requests that take at least this much wall time watch for their client going away. Watching closes the
+    /// connection after the response (Hummingbird reads past the request to notice), so quick requests skip it
+    /// and keep their connection alive; what they could waste is bounded by this.
+    static let disconnectWatchSeconds = 0.25
+
     /// The whole response once every choice has finished; a client that goes away first cancels its requests.
     func respond(request: Request) async throws -> Response {
         let plan = try plan()
-        let (ids, events) = try await driver.submit(plan.map { ($0.input, $0.output) }, promptParam: kind == .chat ? "messages" : "prompt")
+        let lengths = plan.map { (input: $0.input, output: $0.output) }
+        let (ids, events) = try await driver.submit(lengths, promptParam: kind == .chat ? "messages" : "prompt")
         let driver = self.driver
-        let records = try await request.body.consumeWithInboundCloseHandler { _ in
+        @Sendable func collect() async -> [Int: RequestRecord] {
             var records: [Int: RequestRecord] = [:]
             for await event in events {
                 if case .finished(let choice, let record) = event { records[choice] = record }
             }
             return records
-        } onInboundClosed: {
-            Task { await driver.cancel(ids) }
+        }
+        let records: [Int: RequestRecord]
+        if await driver.minimumWallSeconds(lengths) >= Self.disconnectWatchSeconds {
+            records = try await request.body.consumeWithInboundCloseHandler { _ in await collect() } onInboundClosed: {
+                Task { await driver.cancel(ids) }
+            }
+        } else {
+            records = await collect()
         }
         // Only a shutdown cancels requests whose client is still connected.
         guard records.count == plan.count else { throw OpenAIError.shuttingDown }

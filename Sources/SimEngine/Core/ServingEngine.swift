@@ -96,6 +96,14 @@ public struct ServingEngine: Sendable {
         return nil
     }
 
+    /// The least time a request of these lengths can take, ns: its prefill and decode iterations on an idle replica.
+    public func loneRequestNs(input: Int, output: Int) -> Int64 {
+        let cost = replicas[0].cost
+        let prefill = cost.ns(sequences: [(input: input, kvCache: 0)], emitting: 1)
+        let decode = cost.ns(sequences: [(input: 1, kvCache: input)], emitting: 1)
+        return Int64(prefill + Double(max(0, output - 1)) * decode) + Int64(output) * config.cpuOverheadNs
+    }
+
     /// Cancels a request wherever it is; its KV blocks are freed at once. False when unknown or already done.
     @discardableResult
     public mutating func cancel(_ id: RequestID) -> Bool {
