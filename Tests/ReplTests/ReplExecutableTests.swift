@@ -11,20 +11,13 @@ import Testing
     @Test func pipedInputRunsEveryLineAndSurvivesBadOnes() async throws {
         let executable = Self.executable, root = Self.root
         let (status, text) = try await onDedicatedThread { () throws -> (Int32, String) in
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = ["--data-dir", root.path, "--model", "meta-llama/Llama-3.1-8B-Instruct"]
-            let input = Pipe(), output = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
+            let output = FileManager.default.temporaryDirectory.appendingPathComponent("repl-piped-\(UUID().uuidString).txt")
+            defer { try? FileManager.default.removeItem(at: output) }
             let lines = "submit 512 64\nnonsense here\nsubmit 1 1 x0\nrun\nstatus\n"
-            input.fileHandleForWriting.write(Data(lines.utf8) + Data([0xFF, 0xFE, 0x0A]))
-            try input.fileHandleForWriting.close()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, text)
+            let child = try ChildProcess(executable.path, ["--data-dir", root.path, "--model", "meta-llama/Llama-3.1-8B-Instruct"],
+                                         output: output, input: Data(lines.utf8) + Data([0xFF, 0xFE, 0x0A]))
+            let status = child.waitOrKill(seconds: 120) ?? -1
+            return (status, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
         }
         #expect(status == 0)
         #expect(text.contains("request 1 queued"))
@@ -73,19 +66,11 @@ import Testing
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("replhome-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         func tmuxRun(_ arguments: [String]) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: tmux)
-            process.arguments = arguments
             // A file, not a pipe: the tmux server forked by new-session would hold a pipe open forever.
             let capture = home.appendingPathComponent("tmux-output")
-            _ = FileManager.default.createFile(atPath: capture.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: capture)
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            process.waitUntilExit()
-            try handle.close()
-            return try String(contentsOf: capture, encoding: .utf8)
+            let child = try ChildProcess(tmux, arguments, output: capture)
+            _ = child.waitOrKill(seconds: 30)
+            return (try? String(contentsOf: capture, encoding: .utf8)) ?? ""
         }
         func screen() throws -> String { try tmuxRun(["capture-pane", "-p", "-t", session]) }
         func waitFor(_ text: String) throws -> Bool {

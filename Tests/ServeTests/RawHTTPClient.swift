@@ -18,7 +18,13 @@ final class RawHTTPClient: @unchecked Sendable {
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
+        guard result == 0 else {
+            _ = Glibc.close(socket)
+            throw POSIXError(.ECONNREFUSED)
+        }
+        // No read waits forever: a test that gets nothing in 60 s fails instead of hanging.
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     /// Sends a POST with a JSON body.
@@ -30,7 +36,7 @@ final class RawHTTPClient: @unchecked Sendable {
         _ = bytes.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
     }
 
-    /// Reads until `marker` has arrived (or the connection ends); returns everything read so far.
+    /// Reads until `marker` has arrived; false when the connection ends or 60 s pass without a byte.
     func read(until marker: String, into received: inout String) -> Bool {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while !received.contains(marker) {

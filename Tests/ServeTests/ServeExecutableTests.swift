@@ -4,22 +4,16 @@ import Testing
 
 /// The real `serve` binary on 127.0.0.1: the official openai Python client, and a clean exit on SIGTERM.
 @Suite(.serialized) struct ServeExecutableTests {
-    static var executable: URL { Tool.url("serve") }
+    static var executable: String { Tool.url("serve").path }
 
     /// A process writing to a file (not a pipe, so nothing blocks), and that file's text.
     final class Launched {
-        let process = Process()
+        let child: ChildProcess
         let log: URL
 
-        init(_ executable: URL, _ arguments: [String]) throws {
+        init(_ executable: String, _ arguments: [String]) throws {
             log = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString).log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: log)
-            process.executableURL = executable
-            process.arguments = arguments
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
+            child = try ChildProcess(executable, arguments, output: log)
         }
 
         var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
@@ -28,16 +22,10 @@ import Testing
             let deadline = Date().addingTimeInterval(seconds)
             while Date() < deadline {
                 if output.contains(text) { return true }
-                if !process.isRunning { return false }
+                if !child.isRunning { return false }
                 Thread.sleep(forTimeInterval: 0.05)
             }
             return false
-        }
-
-        func waitForExit(seconds: Double) -> Bool {
-            let deadline = Date().addingTimeInterval(seconds)
-            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-            return !process.isRunning
         }
     }
 
@@ -50,7 +38,7 @@ import Testing
             if let apiKey { arguments += ["--api-key", apiKey] }
             let server = try Launched(Self.executable, arguments)
             if server.waitForOutput("serving ") { return (server, port) }
-            server.process.terminate()
+            server.child.terminate()
         }
         throw CancellationError()
     }
@@ -58,12 +46,11 @@ import Testing
     @Test func theOfficialOpenAIPythonClientWorksAgainstServe() async throws {
         let (exited, status, output) = try await onDedicatedThread { () throws -> (Bool, Int32, String) in
             let (server, port) = try self.startServe(apiKey: "sk-e2e")
-            defer { server.process.terminate() }
+            defer { server.child.terminate() }
             let script = TestServer.root.appendingPathComponent("Tests/ServeTests/Python/openai_e2e.py").path
-            let python = try Launched(URL(fileURLWithPath: "/usr/bin/env"),
-                                      ["python3", script, "http://127.0.0.1:\(port)", "sk-e2e", "meta-llama/Llama-3.1-8B-Instruct"])
-            let exited = python.waitForExit(seconds: 120)
-            return (exited, exited ? python.process.terminationStatus : -1, python.output)
+            let python = try Launched("/usr/bin/env", ["python3", script, "http://127.0.0.1:\(port)", "sk-e2e", "meta-llama/Llama-3.1-8B-Instruct"])
+            let status = python.child.waitOrKill(seconds: 120)
+            return (status != nil, status ?? -1, python.output)
         }
         #expect(exited)
         #expect(status == 0, "\(output)\n(install the client with: pip install openai)")
@@ -80,10 +67,10 @@ import Testing
             client.post("/v1/chat/completions", json: #"{"model":"meta-llama/Llama-3.1-8B-Instruct","messages":[{"role":"user","content":"x"}],"max_tokens":100000,"stream":true}"#)
             var received = ""
             steps.streaming = client.read(until: "\"content\"", into: &received)
-            kill(server.process.processIdentifier, SIGTERM)
-            steps.exited = server.waitForExit(seconds: 30)
-            if !steps.exited { server.process.terminate() }
-            steps.status = steps.exited ? server.process.terminationStatus : -1
+            server.child.signal(SIGTERM)
+            let status = server.child.waitOrKill(seconds: 30)
+            steps.exited = status != nil
+            steps.status = status ?? -1
             _ = client.read(until: "service_unavailable", into: &received)
             steps.stream = received
             steps.output = server.output

@@ -4,6 +4,8 @@ import Logging
 import PerfKit
 import Serve
 import SimEngine
+import TestSupport
+import Testing
 
 /// A real `ServeApp` listening on a free loopback port inside the test process.
 struct TestServer {
@@ -31,15 +33,27 @@ struct TestServer {
             services: [DriverService(app: app, drainSeconds: 1)],
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
             logger: quietLogger)
-        let task = Task { try await application.runService(gracefulShutdownSignals: []) }
+        let task = Task {
+            defer { continuation.finish() }
+            try await application.runService(gracefulShutdownSignals: [])
+        }
         var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
+        guard let port = await iterator.next() else {
+            try await task.value
+            throw CancellationError()
+        }
         return TestServer(app: app, port: port, task: task)
     }
 
+    /// Shuts the server down; gives up waiting after 30 s so that a stuck shutdown fails a test, not the run.
     func stop() async {
         task.cancel()
-        _ = try? await task.value
+        let task = task
+        let stopped: Bool? = try? await withDeadline(seconds: 30) {
+            _ = try? await task.value
+            return true
+        }
+        #expect(stopped != nil, "the in-process server did not shut down within 30 s")
     }
 
     /// GET /status, decoded.

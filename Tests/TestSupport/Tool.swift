@@ -27,17 +27,14 @@ public enum Tool {
     }
 
     private static func runBlocking(_ name: String, _ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = url(name)
-        process.arguments = arguments + ["--data-dir", repositoryRoot.path]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tool-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let stdout = folder.appendingPathComponent("stdout"), stderr = folder.appendingPathComponent("stderr")
+        let child = try ChildProcess(url(name).path, arguments + ["--data-dir", repositoryRoot.path], output: stdout, errors: stderr)
+        let status = child.waitOrKill(seconds: 300)
+        func text(_ file: URL) -> String { (try? String(contentsOf: file, encoding: .utf8)) ?? "" }
+        return Outcome(status: status ?? -1, stdout: text(stdout), stderr: status == nil ? "timed out after 300 s\n" + text(stderr) : text(stderr))
     }
 }
 
