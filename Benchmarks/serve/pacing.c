@@ -1,6 +1,7 @@
 /* Pacing error of `serve`, measured by a lean epoll client so that the client adds almost nothing.
  * N streaming chat requests (started --stagger-ms apart); for each: client TTFT (send -> first content delta)
- * minus the simulated TTFT that the server reports in the finish chunk (`"ttft_ms":`).
+ * minus the simulated TTFT that the server reports in the finish chunk (`"ttft_ms":`). It also prints how soon
+ * the response head came (the request path alone) and how late the last token was (client E2E - `"e2e_ms":`).
  *
  *   cc -O2 -o /tmp/pacing Benchmarks/serve/pacing.c
  *   /tmp/pacing PORT STREAMS MAX_TOKENS STAGGER_MS [MODEL]
@@ -19,7 +20,7 @@
 
 typedef struct {
     int fd;
-    double sent, first;
+    double sent, head, first, last;
     char *data;
     size_t length, capacity;
     int done;
@@ -72,6 +73,7 @@ int main(int argc, char **argv) {
             Stream *s = &streams[events[i].data.u32];
             ssize_t n = read(s->fd, buffer, sizeof buffer);
             if (n > 0) {
+                if (s->head == 0) s->head = now_ms();
                 if (s->length + n + 1 > s->capacity) {
                     s->capacity = (s->length + n + 1) * 2;
                     s->data = realloc(s->data, s->capacity);
@@ -82,6 +84,7 @@ int main(int argc, char **argv) {
                 if (s->first == 0 && memmem(s->data, s->length, "\"content\":\" ", 12)) s->first = now_ms();
             }
             if (n <= 0 || (s->data && strstr(s->data, "[DONE]"))) {
+                s->last = now_ms();
                 epoll_ctl(epoll, EPOLL_CTL_DEL, s->fd, NULL);
                 close(s->fd);
                 s->done = 1;
@@ -89,7 +92,7 @@ int main(int argc, char **argv) {
             }
         }
     }
-    double *errors = malloc(count * sizeof(double));
+    double *errors = malloc(count * sizeof(double)), *heads = malloc(count * sizeof(double)), *lasts = malloc(count * sizeof(double));
     int ok = 0;
     double simulated_sum = 0;
     for (int i = 0; i < count; i++) {
@@ -97,15 +100,22 @@ int main(int argc, char **argv) {
         char *ttft = s->data ? strstr(s->data, "\"ttft_ms\":") : NULL;
         if (!ttft || s->first == 0 || !strstr(s->data, "[DONE]")) { failed += s->data ? 1 : 0; continue; }
         double simulated = atof(ttft + 10);
+        char *e2e = strstr(s->data, "\"e2e_ms\":");
+        heads[ok] = s->head - s->sent;
+        lasts[ok] = e2e ? (s->last - s->sent) - atof(e2e + 9) : 0;
         simulated_sum += simulated;
         errors[ok++] = (s->first - s->sent) - simulated;
     }
     qsort(errors, ok, sizeof(double), compare);
+    qsort(heads, ok, sizeof(double), compare);
+    qsort(lasts, ok, sizeof(double), compare);
     if (ok > 0) {
         int p99 = (int)(0.99 * ok);
         if (p99 >= ok) p99 = ok - 1;
         printf("%d streams ok, %d failed; simulated TTFT mean %.1f ms; pacing error (client - simulated TTFT) p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
                ok, failed, simulated_sum / ok, errors[ok / 2], errors[p99], errors[ok - 1]);
+        printf("  response head after p50 %.2f ms, p99 %.2f ms; last token late (client - simulated E2E) p50 %.2f ms, p99 %.2f ms\n",
+               heads[ok / 2], heads[p99], lasts[ok / 2], lasts[p99]);
     } else {
         printf("0 streams ok, %d failed\n", failed);
     }

@@ -1,5 +1,7 @@
 import PerfKit
 import Foundation
+public import NIOCore
+import NIOPosix
 public import SimEngine
 
 /// What a client sees of one of its requests: tokens as simulated time reaches them, then the end.
@@ -25,6 +27,8 @@ public actor EngineDriver {
     private var membership: [RequestID: (group: Int, choice: Int)] = [:]
     private var lastToken: [RequestID: SimTime] = [:]
     private var accepting = true
+    /// A step's events that wait for its first tokens to go out (kept to reuse its storage).
+    private var laterEvents: [EngineEvent] = []
 
     private struct Group {
         let continuation: AsyncStream<ChoiceEvent>.Continuation
@@ -32,7 +36,15 @@ public actor EngineDriver {
         let ids: [RequestID]
     }
 
-    public init(engine: ServingEngine, speed: Double, maxQueue: Int, metrics: ServeMetrics) {
+    private nonisolated let eventLoop: any EventLoop
+
+    /// The driver runs on one of NIO's event loops, not on Swift's cooperative pool, where it would queue behind
+    /// request handlers and stream writers: its clock wakes on time and a step's tokens go out at once.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
+
+    public init(engine: ServingEngine, speed: Double, maxQueue: Int, metrics: ServeMetrics,
+                eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()) {
+        self.eventLoop = eventLoop
         var engine = engine
         engine.recordsTokenEvents = true
         self.engine = engine
@@ -143,27 +155,36 @@ public actor EngineDriver {
         dispatch()
     }
 
+    /// Hands the engine's new events to their streams. A step's events are all due at the same instant; first
+    /// tokens go out before the rest, because the client waiting for one sees any delay as TTFT, while a later
+    /// token's delay only moves time between two gaps of its stream.
     private func dispatch() {
         engine.drainEvents { event in
-            switch event {
-            case .token(let id, let index, let time):
-                let gap = lastToken[id].map { (time - $0).nanoseconds }
-                lastToken[id] = time
-                metrics.recordToken(gapNs: gap)
-                if let member = membership[id] {
-                    groups[member.group]?.continuation.yield(.token(choice: member.choice, index: index, at: time))
-                }
-            case .finished(let record):
-                metrics.recordFinished(record)
-                if let member = membership[record.id] {
-                    groups[member.group]?.continuation.yield(.finished(choice: member.choice, record))
-                }
-                finishMember(record.id)
-            case .preempted:
-                metrics.recordPreemption()
-            case .queued, .cancelled, .rejected:
-                break
+            if case .token(_, 1, _) = event { deliver(event) } else { laterEvents.append(event) }
+        }
+        for event in laterEvents { deliver(event) }
+        laterEvents.removeAll(keepingCapacity: true)
+    }
+
+    private func deliver(_ event: EngineEvent) {
+        switch event {
+        case .token(let id, let index, let time):
+            let gap = lastToken[id].map { (time - $0).nanoseconds }
+            lastToken[id] = time
+            metrics.recordToken(gapNs: gap)
+            if let member = membership[id] {
+                groups[member.group]?.continuation.yield(.token(choice: member.choice, index: index, at: time))
             }
+        case .finished(let record):
+            metrics.recordFinished(record)
+            if let member = membership[record.id] {
+                groups[member.group]?.continuation.yield(.finished(choice: member.choice, record))
+            }
+            finishMember(record.id)
+        case .preempted:
+            metrics.recordPreemption()
+        case .queued, .cancelled, .rejected:
+            break
         }
     }
 
