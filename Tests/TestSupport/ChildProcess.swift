@@ -57,14 +57,17 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    /// The exit code, or 128 + the signal that ended it; nil while it runs.
+    /// The exit code, 128 + the signal that ended it, or -1 when someone else reaped it; nil while it runs.
     public var exitStatus: Int32? {
         lock.lock()
         defer { lock.unlock() }
         if reaped == nil {
             var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid {
                 reaped = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+            } else if result == -1 && errno == ECHILD {
+                reaped = -1
             }
         }
         return reaped
