@@ -19,6 +19,7 @@ public actor EngineDriver {
     public nonisolated let maxContext: Int
     public nonisolated let metrics: ServeMetrics
     public let speed: Double
+    private nonisolated let eventLoop: any EventLoop
     private var engine: ServingEngine
     private let maxQueue: Int
     private let start = ContinuousClock.now
@@ -36,12 +37,11 @@ public actor EngineDriver {
         let ids: [RequestID]
     }
 
-    private nonisolated let eventLoop: any EventLoop
-
     /// The driver runs on one of NIO's event loops, not on Swift's cooperative pool, where it would queue behind
     /// request handlers and stream writers: its clock wakes on time and a step's tokens go out at once.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
 
+    /// Drives `engine` at `speed` × wall time on `eventLoop`; more than `maxQueue` waiting requests get 429.
     public init(engine: ServingEngine, speed: Double, maxQueue: Int, metrics: ServeMetrics,
                 eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()) {
         self.eventLoop = eventLoop
