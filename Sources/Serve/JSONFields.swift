@@ -57,16 +57,23 @@ struct JSONFields {
 
     func integer(_ key: String, in range: ClosedRange<Int>) throws(OpenAIError) -> Int? {
         guard let value = raw(key) else { return nil }
-        guard let number = value as? NSNumber, !Self.isBool(value), number.doubleValue == number.doubleValue.rounded(),
-              abs(number.doubleValue) < 9e15 else {
+        guard let number = value as? NSNumber, !Self.isBool(value), number.doubleValue.isFinite,
+              number.doubleValue == number.doubleValue.rounded() else {
             throw OpenAIError.invalid("Invalid type for '\(param(key))': expected an integer, but got \(Self.describe(value)) instead.", param: param(key), code: "invalid_type")
         }
-        let integer = number.intValue
-        guard range.contains(integer) else {
-            let bound = integer < range.lowerBound ? "Expected a value >= \(range.lowerBound)" : "Expected a value <= \(range.upperBound)"
-            throw OpenAIError.invalid("Invalid '\(param(key))': \(bound), but got \(integer) instead.", param: param(key), code: "invalid_value")
+        let double = number.doubleValue
+        // Compared as doubles first, so that no conversion to Int can overflow; integers stay exact.
+        if double >= Double(range.lowerBound), double <= Double(range.upperBound) {
+            let integer = Self.isIntegerType(number) ? number.intValue : Int(double)
+            if range.contains(integer) { return integer }
         }
-        return integer
+        let bound = double < Double(range.lowerBound) ? "Expected a value >= \(range.lowerBound)" : "Expected a value <= \(range.upperBound)"
+        throw OpenAIError.invalid("Invalid '\(param(key))': \(bound), but got \(number) instead.", param: param(key), code: "invalid_value")
+    }
+
+    /// Whether the NSNumber holds an integer type (its type code is one of C's integer types).
+    static func isIntegerType(_ number: NSNumber) -> Bool {
+        "islqISLQ".contains(String(cString: number.objCType))
     }
 
     func number(_ key: String, in range: ClosedRange<Double>) throws(OpenAIError) -> Double? {
