@@ -68,6 +68,13 @@ public actor EngineDriver {
     /// 400 when the engine can never run it.
     public func submit(_ choices: [(input: Int, output: Int)], promptParam: String = "messages") throws(OpenAIError) -> (ids: [RequestID], events: AsyncStream<ChoiceEvent>) {
         guard accepting else { throw OpenAIError.shuttingDown }
+        // More choices than the queue holds could never be admitted: that is the request's fault (400), not load's
+        // (429). A queue of 0 admits nothing, so that clients' handling of 429 can be tested.
+        guard maxQueue == 0 || choices.count <= maxQueue else {
+            throw OpenAIError.invalid(
+                "This request asks for \(choices.count) completions (prompts × n), more than the server's queue holds (\(maxQueue), its --max-queue).",
+                param: "n", code: "invalid_value")
+        }
         advanceToNow()
         let snapshot = engine.snapshot()
         guard snapshot.waiting + snapshot.pending + choices.count <= maxQueue else {

@@ -17,12 +17,30 @@ struct Generation: Sendable {
     let echoTexts: [String?]
     let outputLengths: LengthDistribution
     let seed: UInt64
+    /// The request's number on this server (1, 2, …): its response id, and what varies its drawn lengths.
+    let number: UInt64
 
-    /// Output tokens and finish reason of each choice: `max_tokens` exactly when given (finish `length`),
-    /// else a draw from the configured distribution (finish `stop`), never past the context.
-    func plan() throws(OpenAIError) -> [(input: Int, output: Int, finish: String)] {
-        var generator = SeededGenerator(seed: parameters.seed.map { UInt64(bitPattern: Int64($0)) } ?? seed)
-        var choices: [(Int, Int, String)] = []
+    /// One choice as planned: its prompt and output tokens, why it ends, and, when a stop sequence ends it, the
+    /// characters of output text before the stop (the client never sees the stop itself).
+    struct ChoicePlan: Sendable {
+        var input: Int
+        var output: Int
+        var finish: String
+        var keptCharacters: Int?
+
+        /// The output text the client gets.
+        var text: String {
+            let full = FillerText.text(tokens: output)
+            return keptCharacters.map { String(full.prefix($0)) } ?? full
+        }
+    }
+
+    /// Each choice's plan: `max_tokens` exactly when given (finish `length`), else a draw from the configured
+    /// distribution (finish `stop`), never past the context; a `stop` sequence in the text ends it there.
+    func plan() throws(OpenAIError) -> [ChoicePlan] {
+        // A request's own `seed` fixes its draw; without one, each request draws anew from the server's seed.
+        var generator = SeededGenerator(seed: parameters.seed.map { UInt64(bitPattern: Int64($0)) } ?? seed &+ number &* 0x9E37_79B9_7F4A_7C15)
+        var choices: [ChoicePlan] = []
         let context = driver.maxContext
         let param = kind == .chat ? "messages" : "prompt"
         for prompt in promptTokens {
@@ -37,13 +55,18 @@ struct Generation: Sendable {
                     param: param, code: "context_length_exceeded")
             }
             for _ in 0..<parameters.n {
+                var choice: ChoicePlan
                 if let maxTokens = parameters.maxTokens {
-                    choices.append((prompt, maxTokens, "length"))
+                    choice = ChoicePlan(input: prompt, output: maxTokens, finish: "length")
                 } else {
                     let drawn = outputLengths.sample(using: &generator)
                     let room = context - prompt
-                    choices.append(drawn >= room ? (prompt, room, "length") : (prompt, drawn, "stop"))
+                    choice = drawn >= room ? ChoicePlan(input: prompt, output: room, finish: "length") : ChoicePlan(input: prompt, output: drawn, finish: "stop")
                 }
+                if let stop = FillerText.firstStop(of: parameters.stop, within: choice.output) {
+                    choice = ChoicePlan(input: prompt, output: stop.tokens, finish: "stop", keptCharacters: stop.characters)
+                }
+                choices.append(choice)
             }
         }
         return choices
@@ -52,8 +75,9 @@ struct Generation: Sendable {
     var usagePromptTokens: Int { promptTokens.reduce(0, +) }
 
     /// Requests that take at least this much wall time watch for their client going away. Watching closes the
-    /// connection after the response (Hummingbird reads past the request to notice), so quick requests skip it
-    /// and keep their connection alive; what they could waste is bounded by this.
+    /// connection after the response (Hummingbird reads past the request to notice; the response says
+    /// `Connection: close`), so quick requests skip it and keep their connection alive; what they could waste is
+    /// bounded by this.
     static let disconnectWatchSeconds = 0.25
 
     /// The whole response once every choice has finished; a client that goes away first cancels its requests.
@@ -70,7 +94,8 @@ struct Generation: Sendable {
             return records
         }
         let records: [Int: RequestRecord]
-        if await driver.minimumWallSeconds(lengths) >= Self.disconnectWatchSeconds {
+        let watchesDisconnect = await driver.minimumWallSeconds(lengths) >= Self.disconnectWatchSeconds
+        if watchesDisconnect {
             records = try await request.body.consumeWithInboundCloseHandler { _ in await collect() } onInboundClosed: {
                 Task { await driver.cancel(ids) }
             }
@@ -80,10 +105,10 @@ struct Generation: Sendable {
         // Only a shutdown cancels requests whose client is still connected.
         guard records.count == plan.count else { throw OpenAIError.shuttingDown }
         let choices = plan.indices.map { index in
-            FinishedChoice(index: index, text: (echo(index) ?? "") + FillerText.text(tokens: plan[index].output), finishReason: plan[index].finish, record: records[index]!)
+            FinishedChoice(index: index, text: (echo(index) ?? "") + plan[index].text, finishReason: plan[index].finish, record: records[index]!)
         }
         let usage = Usage(promptTokens: usagePromptTokens, completionTokens: plan.reduce(0) { $0 + $1.output })
-        let id = (kind == .chat ? "chatcmpl-" : "cmpl-") + "\(ids[0])"
+        let id = (kind == .chat ? "chatcmpl-" : "cmpl-") + "\(number)"
         let created = Int(Date().timeIntervalSince1970)
         let body = kind == .chat
             ? ChatBodies(id: id, created: created, model: driver.model, includeUsageField: false).completion(choices, usage: usage, hardware: driver.hardware)
@@ -95,6 +120,8 @@ struct Generation: Sendable {
         headers[HTTPField.Name("x-sim-ttft-ms")!] = JSONText.number(first.ttft.milliseconds)
         headers[HTTPField.Name("x-sim-tpot-ms")!] = JSONText.number(first.tpot.milliseconds)
         headers[HTTPField.Name("x-sim-e2e-ms")!] = JSONText.number(first.latency.milliseconds)
+        // Watching for a disconnect reads past the request, so the connection cannot be reused: say so.
+        if watchesDisconnect { headers[.connection] = "close" }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
@@ -102,7 +129,7 @@ struct Generation: Sendable {
     func stream(request: Request) async throws -> Response {
         let plan = try plan()
         let (ids, events) = try await driver.submit(plan.map { ($0.input, $0.output) }, promptParam: kind == .chat ? "messages" : "prompt")
-        let id = (kind == .chat ? "chatcmpl-" : "cmpl-") + "\(ids[0])"
+        let id = (kind == .chat ? "chatcmpl-" : "cmpl-") + "\(number)"
         let created = Int(Date().timeIntervalSince1970)
         let chat = ChatBodies(id: id, created: created, model: driver.model, includeUsageField: parameters.includeUsage)
         let text = TextBodies(id: id, created: created, model: driver.model, includeUsageField: parameters.includeUsage)
@@ -115,6 +142,7 @@ struct Generation: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
+        headers[.connection] = "close"
         headers[HTTPField.Name("x-sim-hardware")!] = hardware
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             func send(_ json: String) async throws {
@@ -130,10 +158,18 @@ struct Generation: Sendable {
                         }
                     }
                     var finished = 0
+                    // Characters sent of each choice that a stop sequence cuts: nothing from the stop on is sent.
+                    var sent = [Int](repeating: 0, count: plan.count)
                     for await event in events {
                         switch event {
                         case .token(let choice, let index, _):
-                            let piece = FillerText.token(index)
+                            var piece = FillerText.token(index)
+                            if let kept = plan[choice].keptCharacters {
+                                let room = kept - sent[choice]
+                                if room <= 0 { continue }
+                                if piece.count > room { piece = String(piece.prefix(room)) }
+                                sent[choice] += piece.count
+                            }
                             try await send(kind == .chat ? chat.contentChunk(index: choice, text: piece) : text.textChunk(index: choice, text: piece, finishReason: nil))
                         case .finished(let choice, let record):
                             finished += 1

@@ -114,8 +114,12 @@ struct CompletionRequest: Sendable {
     var prompts: [Prompt]
     var echo: Bool
 
+    /// Output tokens of a text completion without `max_tokens`, as in OpenAI's reference and vLLM.
+    static let defaultMaxTokens = 16
+
     static func parse(_ fields: JSONFields) throws(OpenAIError) -> CompletionRequest {
-        let parameters = try GenerationParameters.parse(fields)
+        var parameters = try GenerationParameters.parse(fields)
+        parameters.maxTokens = parameters.maxTokens ?? defaultMaxTokens
         guard let raw = fields.raw("prompt") else {
             throw OpenAIError.invalid("Missing required parameter: 'prompt'.", param: "prompt", code: "missing_required_parameter")
         }

@@ -39,6 +39,10 @@ public struct OpenAIError: Error, Sendable, Equatable {
         OpenAIError(.notFound, "Invalid URL (\(method) \(path))", code: "unknown_url")
     }
 
+    public static func methodNotAllowed(_ method: String, _ path: String) -> OpenAIError {
+        OpenAIError(.methodNotAllowed, "Method \(method) is not allowed on \(path).", code: "method_not_allowed")
+    }
+
     public static func bodyTooLarge(_ limit: Int) -> OpenAIError {
         OpenAIError(.contentTooLarge, "The request body is larger than the limit of \(limit) bytes.", code: "request_too_large")
     }

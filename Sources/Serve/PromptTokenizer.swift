@@ -1,3 +1,5 @@
+import Foundation
+
 /// A deterministic approximation of BPE token counts (documented in README): a run of letters or digits of length L
 /// is ⌈L / 4⌉ tokens, every other visible character is one token, whitespace is free. A chat message adds 4 tokens
 /// (role and separators) and a chat prompt 3 more (the assistant's priming), as OpenAI's cookbook counts them.
@@ -38,5 +40,22 @@ public enum FillerText {
         text.reserveCapacity(count * 5)
         for index in stride(from: 1, through: count, by: 1) { text += token(index) }
         return text
+    }
+
+    /// Where the first of `stops` appears in the text of tokens 1...count: the token that completes it (generation
+    /// ends there) and the characters of text before it (what the client gets). Nil when none appears.
+    public static func firstStop(of stops: [String], within count: Int) -> (tokens: Int, characters: Int)? {
+        let stops = stops.filter { !$0.isEmpty }
+        guard let longest = stops.map(\.count).max() else { return nil }
+        // The text repeats every `words.count` tokens, so a stop that is not in the first two periods plus its
+        // own length is nowhere.
+        let searched = min(count, 2 * words.count + longest)
+        var text = ""
+        for index in stride(from: 1, through: searched, by: 1) {
+            text += token(index)
+            let found = stops.compactMap { text.range(of: $0)?.lowerBound }.min()
+            if let found { return (index, text.distance(from: text.startIndex, to: found)) }
+        }
+        return nil
     }
 }

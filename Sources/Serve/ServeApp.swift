@@ -11,12 +11,16 @@ public struct ServeApp: Sendable {
     public let drivers: [String: EngineDriver]
     public let registry: PrometheusCollectorRegistry
     private let created = Int(Date().timeIntervalSince1970)
+    private let requestNumbers = RequestNumbers()
 
     /// Builds the engines of `configuration` from the shipped data.
     public init(configuration: ServeConfiguration, loader: EngineLoader) throws(SimEngineError) {
         guard !configuration.models.isEmpty else { throw SimEngineError("give at least one --model", location: "model") }
         guard configuration.speed > 0, configuration.speed <= 1e6 else {
             throw SimEngineError("must be a number in (0, 1000000], found \(configuration.speed)", location: "speed")
+        }
+        guard configuration.maxQueue >= 0 else {
+            throw SimEngineError("must be 0 or more, found \(configuration.maxQueue)", location: "max-queue")
         }
         self.configuration = configuration
         let registry = PrometheusCollectorRegistry()
@@ -39,7 +43,8 @@ public struct ServeApp: Sendable {
         router.get("/health") { _, _ in Response(status: .ok) }
         router.get("/v1/models") { _, _ in json(modelList()) }
         router.get("/v1/models/**") { _, context in
-            let id = context.parameters.getCatchAll().joined(separator: "/")
+            let path = context.parameters.getCatchAll().joined(separator: "/")
+            let id = path.removingPercentEncoding ?? path
             guard drivers[id] != nil else { throw OpenAIError.modelNotFound(id) }
             return json(modelObject(id))
         }
@@ -50,6 +55,18 @@ public struct ServeApp: Sendable {
             for driver in drivers.values { await driver.updateGauges() }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+        // A known path asked with another method gets 405, not the 404 of an unknown path.
+        let endpoints: [(path: RouterPath, method: HTTPRequest.Method)] = [
+            ("/health", .get), ("/v1/models", .get), ("/v1/models/**", .get), ("/v1/chat/completions", .post),
+            ("/v1/completions", .post), ("/status", .get), ("/metrics", .get),
+        ]
+        for endpoint in endpoints {
+            for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] where method != endpoint.method {
+                router.on(endpoint.path, method: method) { request, _ -> Response in
+                    throw OpenAIError.methodNotAllowed(request.method.rawValue, request.uri.path)
+                }
+            }
         }
         return router
     }
@@ -74,7 +91,8 @@ public struct ServeApp: Sendable {
         }
         guard let driver = drivers[parameters.model] else { throw OpenAIError.modelNotFound(parameters.model) }
         let generation = Generation(kind: kind, driver: driver, parameters: parameters, promptTokens: promptTokens,
-                                    echoTexts: echoTexts, outputLengths: configuration.outputLength, seed: configuration.seed)
+                                    echoTexts: echoTexts, outputLengths: configuration.outputLength, seed: configuration.seed,
+                                    number: requestNumbers.next())
         return parameters.stream ? try await generation.stream(request: request) : try await generation.respond(request: request)
     }
 

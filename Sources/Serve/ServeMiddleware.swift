@@ -2,13 +2,14 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// Turns every error into OpenAI's error JSON with the right status, and checks the API key on `/v1/*`.
+/// Turns every error into OpenAI's error JSON with the right status, and checks the API key on every path but
+/// `/health`, `/metrics` and `/status`.
 struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let apiKey: String?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
-            if let apiKey, request.uri.path.hasPrefix("/v1") {
+            if let apiKey, Self.needsKey(request.uri.path) {
                 guard let header = request.headers[.authorization] else { throw OpenAIError.missingAPIKey }
                 guard header == "Bearer \(apiKey)" else { throw OpenAIError.invalidAPIKey }
             }
@@ -21,12 +22,18 @@ struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             switch error.status {
             case .notFound: return Self.response(.unknownPath(request.method.rawValue, request.uri.path))
             case .contentTooLarge: return Self.response(OpenAIError(.contentTooLarge, "The request body is too large.", code: "request_too_large"))
-            case .methodNotAllowed: return Self.response(OpenAIError(.methodNotAllowed, "Method \(request.method.rawValue) is not allowed on \(request.uri.path).", code: "method_not_allowed"))
+            case .methodNotAllowed: return Self.response(.methodNotAllowed(request.method.rawValue, request.uri.path))
             default: return Self.response(OpenAIError(error.status, error.body ?? error.status.reasonPhrase, type: error.status.code >= 500 ? "server_error" : "invalid_request_error"))
             }
         } catch {
             return Self.response(OpenAIError(.internalServerError, "Internal error: \(error)", type: "server_error"))
         }
+    }
+
+    /// Whether `path` is guarded by the key: all but the public endpoints, however the path is spelled (`//v1/…`).
+    static func needsKey(_ path: String) -> Bool {
+        let first = path.split(separator: "/").first.flatMap { String($0).removingPercentEncoding }
+        return !["health", "metrics", "status"].contains(first ?? "")
     }
 
     static func response(_ error: OpenAIError) -> Response {

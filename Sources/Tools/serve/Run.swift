@@ -26,7 +26,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: "round_robin, least_outstanding or least_kv.") var router: RouterPolicy = .roundRobin
     @Option(help: "Simulated seconds per wall-clock second.") var speed: Double = 1
     @Option(help: "Require Authorization: Bearer KEY on /v1/*.") var apiKey: String?
-    @Option(help: "Most requests waiting per model before 429.") var maxQueue: Int = 4096
+    @Option(help: "Most requests waiting per model before 429 (0 refuses every request with 429).") var maxQueue: Int = 4096
     @Option(help: "Largest request body, bytes (413 above).") var maxBodyBytes: Int = 8 << 20
     @Option(help: "Output lengths without max_tokens: N, uniform:MIN:MAX or lognormal:MEAN:SIGMA[:CAP].") var outputLen: String = "lognormal:256:0.5:2048"
     @Option(help: "Seed of the output-length draws.") var seed: UInt64 = 0

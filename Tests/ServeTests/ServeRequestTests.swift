@@ -1,0 +1,60 @@
+import Foundation
+import Serve
+import Testing
+
+/// Behaviour of single requests against the in-process server that fixtures cannot express portably.
+@Suite struct ServeRequestTests {
+    static let llama = "meta-llama/Llama-3.1-8B-Instruct"
+    static let qwen = "qwen/Qwen3-8B"
+
+    func chat(_ transport: URLSessionTransport, model: String, extra: String = "") async throws -> (status: Int, object: [String: Any]) {
+        let body = Data(#"{"model":"\#(model)","messages":[{"role":"user","content":"Hi"}]\#(extra)}"#.utf8)
+        let response = try await transport.send(method: "POST", path: "/v1/chat/completions", headers: ["Content-Type": "application/json"], body: body)
+        return (response.status, try JSONSerialization.jsonObject(with: response.body) as! [String: Any])
+    }
+
+    @Test func responseIDsAreUniqueAcrossModels() async throws {
+        let server = try await TestServer.start(ServeConfiguration(models: [Self.llama, Self.qwen], speed: 1000))
+        let transport = URLSessionTransport(baseURL: server.baseURL)
+        var ids: [String] = []
+        for model in [Self.llama, Self.qwen, Self.llama, Self.qwen] {
+            ids.append(try await chat(transport, model: model, extra: #","max_tokens":1"#).object["id"] as! String)
+        }
+        #expect(Set(ids).count == 4, "\(ids)")
+        await server.stop()
+    }
+
+    @Test func requestsWithoutASeedDrawTheirOwnLengthsAndASeedFixesIt() async throws {
+        let server = try await TestServer.start(ServeConfiguration(models: [Self.llama], speed: 100_000))
+        let transport = URLSessionTransport(baseURL: server.baseURL)
+        func completionTokens(_ extra: String) async throws -> Int {
+            let usage = try await chat(transport, model: Self.llama, extra: extra).object["usage"] as! [String: Any]
+            return usage["completion_tokens"] as! Int
+        }
+        var unseeded: Set<Int> = []
+        for _ in 0..<4 { unseeded.insert(try await completionTokens("")) }
+        #expect(unseeded.count > 1, "four requests without a seed all drew \(unseeded)")
+        let seeded = [try await completionTokens(#","seed":7"#), try await completionTokens(#","seed":7"#)]
+        #expect(seeded[0] == seeded[1])
+        await server.stop()
+    }
+
+    @Test func aModelIDWithAnEncodedSlashIsFound() async throws {
+        let server = try await TestServer.start(ServeConfiguration(models: [Self.llama], speed: 1000))
+        let response = try await URLSessionTransport(baseURL: server.baseURL)
+            .send(method: "GET", path: "/v1/models/meta-llama%2FLlama-3.1-8B-Instruct", headers: [:], body: nil)
+        #expect(response.status == 200)
+        let object = try JSONSerialization.jsonObject(with: response.body) as! [String: Any]
+        #expect(object["id"] as? String == Self.llama)
+        await server.stop()
+    }
+
+    @Test func moreChoicesThanTheQueueIsA400AndAnEmptyQueueA429() async throws {
+        for (maxQueue, status) in [(2, 400), (0, 429)] {
+            let server = try await TestServer.start(ServeConfiguration(models: [Self.llama], speed: 1000, maxQueue: maxQueue))
+            let answer = try await chat(URLSessionTransport(baseURL: server.baseURL), model: Self.llama, extra: #","max_tokens":1,"n":3"#)
+            #expect(answer.status == status)
+            await server.stop()
+        }
+    }
+}
