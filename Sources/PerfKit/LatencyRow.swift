@@ -32,6 +32,10 @@ public struct LatencyRow: Sendable, Hashable {
         self.line = line
     }
 
+    /// The longest a row may take: 100 s, far above any layer of any shipped model on any GPU, and low enough that
+    /// simulated clocks summing them cannot overflow.
+    public static let maxLatencyNs: Int64 = 100_000_000_000
+
     /// The known layer, or nil for a name PerfKit does not model.
     public var layer: LayerName? { LayerName(rawValue: layerName) }
 }

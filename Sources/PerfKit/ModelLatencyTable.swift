@@ -24,7 +24,7 @@ public struct ModelLatencyTable: Sendable {
             $0.model == model.id && $0.tp == tp && (hardware == nil || $0.hardware == hardware)
         }
         guard let first = selected.first else {
-            let available = Set(table.rows.map { "\($0.model) tp=\($0.tp)" }).sorted().joined(separator: "; ")
+            let available = Set(table.rows.map { "\($0.model) tp=\($0.tp) on \($0.hardware)" }).sorted().joined(separator: "; ")
             throw PerfKitError(
                 "no rows for model \(model.id) at tp=\(tp)\(hardware.map { " on \($0)" } ?? ""); the table has: \(available.isEmpty ? "no rows" : available)",
                 location: table.source)

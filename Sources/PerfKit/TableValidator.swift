@@ -25,6 +25,43 @@ public struct TableValidator: Sendable {
         }
     }
 
+    /// Throws at the first row that no command can use: a duplicate key, a latency outside 1 ns...100 s, a key out of
+    /// range. Commands that read a table call this; `validate` reports these and every other rule.
+    public static func requireUsableRows(_ table: LatencyTable) throws(PerfKitError) {
+        var seen: [RowKey: Int] = [:]
+        for row in table.rows {
+            if let finding = rowFindings(row, file: table.source, seen: &seen).first {
+                throw PerfKitError("\(finding.message) (`perfkit validate` lists every problem)", file: table.source, line: row.line)
+            }
+        }
+    }
+
+    /// The rules one row breaks on its own or by repeating an earlier key (recorded in `seen`).
+    private static func rowFindings(_ row: LatencyRow, file: String, seen: inout [RowKey: Int]) -> [ValidationFinding] {
+        var findings: [ValidationFinding] = []
+        let key = RowKey(hardware: row.hardware, model: row.model, layer: row.layerName, input: row.input, kvCache: row.kvCache, tp: row.tp)
+        if let first = seen[key] {
+            findings.append(.init(.error, .duplicateKey, file: file, line: row.line,
+                "duplicate key (\(row.model), \(row.layerName), input=\(row.input), kv_cache=\(row.kvCache), tp=\(row.tp)); first at line \(first)"))
+        } else {
+            seen[key] = row.line
+        }
+        if row.latencyNs <= 0 {
+            findings.append(.init(.error, .positiveLatency, file: file, line: row.line, "latency(ns) must be positive, found \(row.latencyNs)"))
+        } else if row.latencyNs > LatencyRow.maxLatencyNs {
+            findings.append(.init(.error, .positiveLatency, file: file, line: row.line,
+                "latency(ns) must be at most \(LatencyRow.maxLatencyNs) (100 s), found \(row.latencyNs)"))
+        }
+        if row.input < 1 || row.kvCache < 0 || row.tp < 1 {
+            findings.append(.init(.error, .keyRange, file: file, line: row.line,
+                "input must be ≥ 1, kv_cache ≥ 0 and tp ≥ 1; found input=\(row.input) kv_cache=\(row.kvCache) tp=\(row.tp)"))
+        }
+        if let layer = row.layer, !layer.isAttention, row.kvCache != 0 {
+            findings.append(.init(.error, .keyRange, file: file, line: row.line, "kv_cache must be 0 for non-attention layer \(row.layerName), found \(row.kvCache)"))
+        }
+        return findings
+    }
+
     /// Every finding for `table`, errors and warnings, in line order.
     public func validate(_ table: LatencyTable) -> [ValidationFinding] {
         var findings: [ValidationFinding] = []
@@ -33,29 +70,13 @@ public struct TableValidator: Sendable {
         var unknownLayers = Set<String>()
         var groups: [GroupKey: [LatencyRow]] = [:]
         for row in table.rows {
-            let key = RowKey(hardware: row.hardware, model: row.model, layer: row.layerName, input: row.input, kvCache: row.kvCache, tp: row.tp)
-            if let first = seen[key] {
-                findings.append(.init(.error, .duplicateKey, file: file, line: row.line,
-                    "duplicate key (\(row.model), \(row.layerName), input=\(row.input), kv_cache=\(row.kvCache), tp=\(row.tp)); first at line \(first)"))
-            } else {
-                seen[key] = row.line
-            }
-            if row.latencyNs <= 0 {
-                findings.append(.init(.error, .positiveLatency, file: file, line: row.line, "latency(ns) must be positive, found \(row.latencyNs)"))
-            }
-            if row.input < 1 || row.kvCache < 0 || row.tp < 1 {
-                findings.append(.init(.error, .keyRange, file: file, line: row.line,
-                    "input must be ≥ 1, kv_cache ≥ 0 and tp ≥ 1; found input=\(row.input) kv_cache=\(row.kvCache) tp=\(row.tp)"))
-            }
-            guard let layer = row.layer else {
+            findings += Self.rowFindings(row, file: file, seen: &seen)
+            guard row.layer != nil else {
                 if unknownLayers.insert(row.layerName).inserted {
                     findings.append(.init(.warning, .unknownLayer, file: file, line: row.line,
                         "layer \"\(row.layerName)\" is not modelled by the simulator; its rows are kept but unused"))
                 }
                 continue
-            }
-            if !layer.isAttention && row.kvCache != 0 {
-                findings.append(.init(.error, .keyRange, file: file, line: row.line, "kv_cache must be 0 for non-attention layer \(row.layerName), found \(row.kvCache)"))
             }
             groups[GroupKey(hardware: row.hardware, model: row.model, tp: row.tp), default: []].append(row)
         }

@@ -104,7 +104,9 @@ extension ReplSession {
         let cost = IterationCost(table: table, allReduce: AllReduceModel(gpu: gpu))
         let breakdown = cost.breakdown(sequences: Array(repeating: (input: input, kvCache: kv), count: batch), emitting: batch)
         let milliseconds = breakdown.totalNs / 1e6
-        let tokensPerSecond = Double(batch) / (breakdown.totalNs / 1e9)
+        // Tokens the iteration processes: the prompts' new tokens for prefill, one output token per sequence for decode.
+        let tokensPerSecond = Double(batch * input) / (breakdown.totalNs / 1e9)
+        let tokenKind = phase == .prefill ? "prompt" : "output"
         if json {
             struct Answer: Encodable {
                 var hardware: String, model: String, phase: String, input: Int, kv: Int, batch: Int, tp: Int
@@ -118,6 +120,6 @@ extension ReplSession {
         let top = breakdown.items.sorted { $0.totalNs > $1.totalNs }.prefix(3)
             .map { "\($0.name) \(String(format: "%.0f", $0.totalNs / breakdown.totalNs * 100)) %" }.joined(separator: ", ")
         return "\(model) on \(hardware) tp=\(tp), \(phase.rawValue) batch \(batch) × (\(input) new, \(kv) cached): "
-            + "\(Formatting.milliseconds(milliseconds)) per iteration, \(String(format: "%.0f", tokensPerSecond)) tokens/s (largest: \(top))"
+            + "\(Formatting.milliseconds(milliseconds)) per iteration, \(String(format: "%.0f", tokensPerSecond)) \(tokenKind) tokens/s (largest: \(top))"
     }
 }

@@ -24,10 +24,19 @@ import Testing
         (["generate", "--model", "acme/None", "--hardware", "A100"], "unknown model"),
         (["generate", "--model", "qwen/Qwen3-8B", "--hardware", "Z9"], "unknown GPU"),
         (["query", "--hardware", "A100", "--model", "qwen/Qwen3-8B", "--phase", "decode", "--kv", "-5"], "--kv"),
+        (["extend", "--from", "RTX3090", "--to", "L40", "1e-10"], "100 s"),
+        (["query", "--hardware", "A100", "--model", "qwen/Qwen3-8B", "--phase", "decode", "--batch", "9223372036854775807"], "--batch must be at most 4096"),
+        (["query", "--hardware", "H200", "--model", "qwen/Qwen3-8B", "--phase", "decode"], "unknown GPU \"H200\""),
+        (["query", "--hardware", "A100", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--phase", "decode", "--table", "bad/negative_latency.csv"],
+         "negative_latency.csv:3: latency(ns) must be positive"),
+        (["interpolate", "--hardware", "A100", "--model", "qwen/Qwen3-8B", "--layer", "q_proj", "--input", "9223372036854775807"], "--input must be at most"),
+        (["interpolate", "--hardware", "A100", "--model", "qwen/Qwen3-8B", "--dense", "--max-input", "40960", "--kv-step", "1"], "would have"),
+        (["interpolate", "--hardware", "A100", "--model", "qwen/Qwen3-8B", "--dense", "--max-input", "100000"], "context of 40960"),
     ])
     func badArgumentsFailWithAClearErrorAndNoOutputFile(arguments: [String], message: String) async throws {
         let folder = try RepositoryData.temporaryFolder()
-        let result = try await run(arguments + ["--out", folder.appendingPathComponent("x.csv").path].filter { _ in arguments[0] != "query" })
+        let resolved = arguments.map { $0.hasPrefix("bad/") ? RepositoryData.fixtures.appendingPathComponent($0).path : $0 }
+        let result = try await run(resolved + ["--out", folder.appendingPathComponent("x.csv").path].filter { _ in arguments[0] != "query" })
         #expect(result.status != 0)
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)

@@ -27,6 +27,23 @@ import Testing
         #expect(finding.description.contains("[\(rule.rawValue)]"))
     }
 
+    /// Commands that use a table refuse rows no command can use, at the first one, with file and line.
+    @Test(arguments: [("negative_latency.csv", 3), ("zero_latency.csv", 2), ("duplicate_key.csv", 4), ("nonzero_kv_dense.csv", 2)])
+    func unusableRowsStopEveryCommandAtTheirLine(file: String, line: Int) throws {
+        let table = try LatencyTable.load(from: RepositoryData.fixtures.appendingPathComponent("bad/\(file)"))
+        #expect {
+            try TableValidator.requireUsableRows(table)
+        } throws: { error in
+            "\(error)".contains("\(file):\(line):")
+        }
+    }
+
+    @Test func shippedTablesAreUsableAndAPastHundredSecondsRowIsNot() throws {
+        try TableValidator.requireUsableRows(LatencyTable.load(from: RepositoryData.root.appendingPathComponent("perf_model/A100.csv")))
+        let slow = LatencyTable(rows: [LatencyRow(hardware: "A100", model: "m", layerName: "q_proj", input: 1, kvCache: 0, latencyNs: LatencyRow.maxLatencyNs + 1)])
+        #expect(throws: PerfKitError.self) { try TableValidator.requireUsableRows(slow) }
+    }
+
     @Test func partialTablesFailCoverage() throws {
         let findings = try validator().validate(file: RepositoryData.fixtures.appendingPathComponent("llmservingsim_excerpt.csv"))
         #expect(findings.contains { $0.rule == .coverage && $0.severity == .error })

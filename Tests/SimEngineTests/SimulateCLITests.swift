@@ -25,6 +25,16 @@ import Testing
         #expect(csv.split(separator: "\n").count == 201)
     }
 
+    @Test func jsonOutputIsOnlyJSONAndAStaleRejectedListIsRemoved() async throws {
+        let folder = temporaryFolder()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("request id,reason\n7,\"old\"\n".utf8).write(to: folder.appendingPathComponent("rejected.csv"))
+        let result = try await run(["--rate", "5", "--requests", "20", "--json", "--out", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) is [String: Any], "\(result.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("rejected.csv").path))
+    }
+
     @Test func rejectedRequestsAreListedWithTheirReason() async throws {
         let folder = temporaryFolder()
         let result = try await run(["--model", "facebook/opt-6.7b", "--rate", "5", "--requests", "30", "--input-len", "uniform:100:3000", "--output-len", "64", "--out", folder.path])
@@ -43,6 +53,7 @@ import Testing
         (["--input-len", "uniform:9:3"], "min 9 is above max 3"),
         (["--rate", "0"], "rate"),
         (["--tp", "3"], "divide"),
+        (["--rate", "1e-9"], "about 115 days"),
     ])
     func badInputFailsClearlyAndLeavesNoReport(arguments: [String], message: String) async throws {
         let folder = temporaryFolder()

@@ -28,6 +28,7 @@ public struct EngineLoader: Sendable {
             }
             let url = tableFile.map { URL(fileURLWithPath: $0) } ?? data.tableURL(hardware: gpu.name)
             let table = try LatencyTable.load(from: url)
+            try TableValidator.requireUsableRows(table)
             return (try ModelLatencyTable(table: table, model: config, tp: tp, hardware: gpu.name), gpu)
         } catch {
             throw SimEngineError(error)

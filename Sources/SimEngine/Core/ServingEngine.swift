@@ -246,7 +246,9 @@ public struct ServingEngine: Sendable {
             events.append(.preempted(states[slot].spec.id, at: now))
         }
         guard let scheduled else { return }
-        replicas[index].busyUntilNs = now.nanoseconds + max(1, scheduled.durationNs)
+        // Saturates rather than traps: rows are at most 100 s, but a long run on an absurd table could still add up.
+        let (end, overflow) = now.nanoseconds.addingReportingOverflow(max(1, scheduled.durationNs))
+        replicas[index].busyUntilNs = overflow ? .max - 1 : end
         replicas[index].iterations += 1
         metrics.iterations += 1
         if scheduled.extrapolated { metrics.extrapolatedIterations += 1 }

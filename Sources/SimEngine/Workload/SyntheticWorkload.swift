@@ -19,12 +19,20 @@ public struct SyntheticWorkload: Sequence, Sendable {
     /// Time of the first arrival.
     public var start: SimTime
 
+    /// The longest expected span of arrivals, s: far inside the ~292 years that integer nanoseconds can count.
+    public static let maxExpectedSpanSeconds = 1e7
+
     public init(rate: Double, count: Int, arrivals: Arrivals = .poisson, inputLength: LengthDistribution,
                 outputLength: LengthDistribution, seed: UInt64 = 0, start: SimTime = .zero) throws(SimEngineError) {
         guard rate > 0, rate.isFinite else { throw SimEngineError("must be a positive number, found \(rate)", location: "rate") }
         guard count >= 0 else { throw SimEngineError("must not be negative, found \(count)", location: "requests") }
         if case .gamma(let cv) = arrivals, !(cv > 0 && cv.isFinite) {
             throw SimEngineError("must be a positive number, found \(cv)", location: "burstiness (cv)")
+        }
+        guard Double(count) / rate <= Self.maxExpectedSpanSeconds else {
+            throw SimEngineError(
+                "\(count) requests at \(rate)/s span about \(Double(count) / rate) s; the simulator keeps arrivals within \(Int(Self.maxExpectedSpanSeconds)) s (about 115 days)",
+                location: "rate")
         }
         self.rate = rate
         self.count = count

@@ -110,6 +110,7 @@ public enum TraceReader {
             }
             return Int(value)
         }
+        guard arrivalNs < 1e17 else { throw SimEngineError("arrival time \(arrivalNs / 1e9) s is past the simulator's time range (about 3 years)", location: location) }
         return RequestSpec(id: id, inputTokens: try tokens(input, "input tokens"), outputTokens: try tokens(output, "output tokens"),
                            arrival: SimTime(nanoseconds: Int64(arrivalNs.rounded())))
     }

@@ -46,9 +46,11 @@ extension Workspace {
     /// The compiled rows of `model` at `tp` from perf_model/<hardware>.csv (or `file`).
     func modelTable(hardware: String, model: String, tp: Int, file: String? = nil) throws(PerfKitError) -> ModelLatencyTable {
         let config = try models.model(model)
-        let name = (try? gpus.gpu(hardware).name) ?? hardware
+        // With a table file of its own the GPU may be one without a spec; without, it must be a known one.
+        let name = file == nil ? try gpus.gpu(hardware).name : (try? gpus.gpu(hardware).name) ?? hardware
         let url = file.map { URL(fileURLWithPath: $0) } ?? data.tableURL(hardware: name)
         let table = try LatencyTable.load(from: url)
+        try TableValidator.requireUsableRows(table)
         return try ModelLatencyTable(table: table, model: config, tp: tp, hardware: name)
     }
 }

@@ -33,13 +33,24 @@ struct Interpolate: ParsableCommand {
             throw ValidationError("\(name) must be at least 1, found \(value)")
         }
         guard kv >= 0 else { throw ValidationError("--kv must not be negative, found \(kv)") }
+        // Past any context; checked against the model's own once it is loaded.
+        for (name, value) in [("--input", input ?? 1), ("--kv", kv), ("--max-input", maxInput)] where value > 1 << 24 {
+            throw ValidationError("\(name) must be at most \(1 << 24), found \(value)")
+        }
     }
+
+    /// The most rows `--dense` writes: about 1 GB of CSV.
+    static let maxDenseRows = 10_000_000
 
     func run() throws {
         try reportingErrors {
             let workspace = try Workspace(data)
             let table = try workspace.modelTable(hardware: hardware, model: model, tp: tp, file: tableFile)
+            let context = table.model.maxPositionEmbeddings
             if let layer {
+                guard input! + kv <= context else {
+                    throw PerfKitError("--input \(input!) + --kv \(kv) exceed \(model)'s context of \(context) tokens")
+                }
                 guard let name = LayerName(rawValue: layer), table.model.layers.contains(name) else {
                     throw PerfKitError("layer \"\(layer)\" is not a layer of \(model); its layers: \(table.model.layers.map(\.rawValue).joined(separator: ", "))")
                 }
@@ -49,8 +60,26 @@ struct Interpolate: ParsableCommand {
                 print("\(Int(ns.rounded(.up))) ns\(note)")
                 return
             }
+            guard maxInput <= context else {
+                throw PerfKitError("--max-input \(maxInput) exceeds \(model)'s context of \(context) tokens")
+            }
+            let rows = denseRowCount(table)
+            guard rows <= Self.maxDenseRows else {
+                throw PerfKitError("the dense table would have \(rows) rows, more than \(Self.maxDenseRows); raise --input-step or --kv-step, or lower --max-input")
+            }
             try write(denseTable(table), to: out)
         }
+    }
+
+    /// The attention layers' new-token points of the dense table.
+    private func attentionInputs(context: Int) -> [Int] {
+        [1] + Array(stride(from: inputStep, through: min(maxInput, context), by: inputStep)).filter { $0 > 1 }
+    }
+
+    private func denseRowCount(_ table: ModelLatencyTable) -> Int {
+        let context = table.model.maxPositionEmbeddings
+        let attentionRows = attentionInputs(context: context).reduce(0) { $0 + (context - $1) / kvStep + 1 }
+        return table.model.layers.reduce(0) { $0 + ($1.isAttention ? attentionRows : maxInput) }
     }
 
     private func denseTable(_ table: ModelLatencyTable) -> LatencyTable {
@@ -62,8 +91,7 @@ struct Interpolate: ParsableCommand {
                                        input: input, kvCache: kvCache, latencyNs: Int64(ns.rounded(.up)), tp: tp))
             }
             if layer.isAttention {
-                let inputs = [1] + Array(stride(from: inputStep, through: min(maxInput, context), by: inputStep)).filter { $0 > 1 }
-                for input in inputs {
+                for input in attentionInputs(context: context) {
                     for kvCache in stride(from: 0, to: context - input + 1, by: kvStep) {
                         append(input, kvCache, table.attentionNs(layer, input: input, kvCache: kvCache))
                     }

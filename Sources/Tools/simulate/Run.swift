@@ -69,7 +69,8 @@ struct Run: ParsableCommand {
         if outcome.rejections.count > 5 {
             FileHandle.standardError.write(Data("… and \(outcome.rejections.count - 5) more rejected\n".utf8))
         }
-        if let out { print("wrote \(out)/requests.csv and summary.json") }
+        // With --json, stdout holds only the JSON.
+        if let out { FileHandle.standardError.write(Data("wrote \(out)/requests.csv and summary.json\n".utf8)) }
     }
 
     /// Streams the workload through the engine, each finished request to requests.csv; on failure nothing is left behind.
@@ -87,9 +88,13 @@ struct Run: ParsableCommand {
             if let outFolder, let writer {
                 try writer.commit()
                 try write(outcome.summary.jsonData(), to: outFolder.appendingPathComponent("summary.json"))
-                if !outcome.rejections.isEmpty {
+                let rejected = outFolder.appendingPathComponent("rejected.csv")
+                if outcome.rejections.isEmpty {
+                    // A rejected.csv of an earlier run in this folder would contradict this run's summary.
+                    try? FileManager.default.removeItem(at: rejected)
+                } else {
                     let rows = outcome.rejections.map { "\($0.id),\"\($0.reason)\"" }.joined(separator: "\n")
-                    try write(Data("request id,reason\n\(rows)\n".utf8), to: outFolder.appendingPathComponent("rejected.csv"))
+                    try write(Data("request id,reason\n\(rows)\n".utf8), to: rejected)
                 }
             }
             return outcome
