@@ -17,6 +17,13 @@ import Testing
         #expect(specs[0].arrival.nanoseconds == 1000)
     }
 
+    @Test func aTSVHeaderNamesTheColumnsInAnyOrder() throws {
+        let specs = try TraceReader.load(try file("t.tsv", "arrival_time_ns output_toks input_toks\n0 7 300\n"))
+        #expect(specs.map(\.inputTokens) == [300])
+        #expect(specs.map(\.outputTokens) == [7])
+        #expect(throws: SimEngineError.self) { try TraceReader.load(try file("u.tsv", "prompt completion time\n300 7 0\n")) }
+    }
+
     @Test func readsVidurCSVByColumnName() throws {
         let specs = try TraceReader.load(try file("t.csv", "request_id,arrived_at,num_prefill_tokens,num_decode_tokens\n0,0.5,300,20\n1,1.25,40,2\n"))
         #expect(specs.map(\.inputTokens) == [300, 40])

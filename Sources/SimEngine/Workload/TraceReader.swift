@@ -24,17 +24,29 @@ public enum TraceReader {
 
     private static func parseTSV(_ lines: [Substring], file: String) throws(SimEngineError) -> [RequestSpec] {
         var specs: [RequestSpec] = []
+        // Columns by position (input, output, arrival), or by the names of a header line when there is one.
+        var columns = [0, 1, 2]
+        var sawHeader = false
         for (offset, raw) in lines.enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(whereSeparator: { $0 == "\t" || $0 == " " || $0 == "," })
-            if specs.isEmpty, fields.first.map({ Int($0) == nil }) == true, fields.contains(where: { $0.contains("input") }) { continue }
             let where_ = "\(file):\(offset + 1)"
-            guard fields.count >= 3 else {
-                throw SimEngineError("expected 3 fields (input_toks output_toks arrival_time_ns), found \(fields.count)", location: where_)
+            if specs.isEmpty, !sawHeader, fields.allSatisfy({ Double($0) == nil }) {
+                sawHeader = true
+                let names = fields.map { $0.lowercased() }
+                let found = ["input", "output", "arrival"].map { key in names.firstIndex { $0.contains(key) } }
+                guard let input = found[0], let output = found[1], let arrival = found[2] else {
+                    throw SimEngineError("a header must name input, output and arrival columns (input_toks output_toks arrival_time_ns), found \(fields.joined(separator: " "))", location: where_)
+                }
+                columns = [input, output, arrival]
+                continue
             }
-            specs.append(try spec(id: specs.count, input: String(fields[0]), output: String(fields[1]),
-                                  arrivalNs: parseNumber(String(fields[2]), name: "arrival_time_ns", at: where_), at: where_))
+            guard fields.count > columns.max()! else {
+                throw SimEngineError("expected \(max(3, columns.max()! + 1)) fields (input_toks output_toks arrival_time_ns), found \(fields.count)", location: where_)
+            }
+            specs.append(try spec(id: specs.count, input: String(fields[columns[0]]), output: String(fields[columns[1]]),
+                                  arrivalNs: parseNumber(String(fields[columns[2]]), name: "arrival_time_ns", at: where_), at: where_))
         }
         return specs
     }
