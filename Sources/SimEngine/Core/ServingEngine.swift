@@ -46,6 +46,9 @@ public struct ServingEngine: Sendable {
         routerPolicy = router
         self.recordsTokenEvents = recordsTokenEvents
         kvCapacity = try KVCapacity(model: table.model, memoryGB: gpu.memoryGB, tp: table.tp, config: config)
+        if let length = config.maxModelLen, length > table.model.maxPositionEmbeddings {
+            throw SimEngineError("\(length) is past \(table.model.id)'s context of \(table.model.maxPositionEmbeddings) tokens", location: "max_model_len")
+        }
         maxModelLen = config.maxModelLen ?? table.model.maxPositionEmbeddings
         let cost = IterationCost(table: table, allReduce: AllReduceModel(gpu: gpu))
         let blocks = kvCapacity.totalBlocks

@@ -13,7 +13,7 @@ struct Generate: ParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "Model id, the path under model_configs/ (e.g. qwen/Qwen3-8B).") var model: String?
     @Option(help: "GPU name from hardware/gpus.json (e.g. A100).") var hardware: String?
-    @Option(help: "Tensor-parallel degree.") var tp: Int = 1
+    @Option(parsing: .unconditional, help: "Tensor-parallel degree.") var tp: Int = 1
     @Option(help: "Output file ('-' for stdout); default perf_model/<GPU>.csv, merged with its other rows.") var out: String?
     @Flag(help: "Every model on every GPU, written to perf_model/.") var all = false
 

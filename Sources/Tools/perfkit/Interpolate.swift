@@ -15,15 +15,15 @@ struct Interpolate: ParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "GPU name.") var hardware: String
     @Option(help: "Model id.") var model: String
-    @Option(help: "Tensor-parallel degree.") var tp: Int = 1
+    @Option(parsing: .unconditional, help: "Tensor-parallel degree.") var tp: Int = 1
     @Option(name: .customLong("table"), help: "Table file (default perf_model/<GPU>.csv).") var tableFile: String?
     @Option(help: "Layer for a point query (e.g. q_proj, attn).") var layer: String?
-    @Option(help: "Tokens (batch tokens, or new tokens for attention).") var input: Int?
-    @Option(help: "Cached tokens (attention layers).") var kv: Int = 0
+    @Option(parsing: .unconditional, help: "Tokens (batch tokens, or new tokens for attention).") var input: Int?
+    @Option(parsing: .unconditional, help: "Cached tokens (attention layers).") var kv: Int = 0
     @Flag(help: "Write a dense table.") var dense = false
-    @Option(help: "Largest token count of the dense table.") var maxInput: Int = 2048
-    @Option(help: "Step of attention new-token points in the dense table.") var inputStep: Int = 16
-    @Option(help: "Step of attention cached-token points in the dense table.") var kvStep: Int = 256
+    @Option(parsing: .unconditional, help: "Largest token count of the dense table.") var maxInput: Int = 2048
+    @Option(parsing: .unconditional, help: "Step of attention new-token points in the dense table.") var inputStep: Int = 16
+    @Option(parsing: .unconditional, help: "Step of attention cached-token points in the dense table.") var kvStep: Int = 256
     @Option(help: "Output file for --dense ('-' for stdout).") var out: String = "-"
 
     func validate() throws {

@@ -19,10 +19,10 @@ struct Query: ParsableCommand {
     @Option(help: "GPU name.") var hardware: String
     @Option(help: "Model id.") var model: String
     @Option(help: "prefill or decode.") var phase: Phase
-    @Option(help: "New tokens per sequence (prefill).") var input: Int = 1
-    @Option(help: "Cached tokens per sequence.") var kv: Int = 0
-    @Option(help: "Sequences in the batch.") var batch: Int = 1
-    @Option(help: "Tensor-parallel degree.") var tp: Int = 1
+    @Option(parsing: .unconditional, help: "New tokens per sequence (prefill).") var input: Int = 1
+    @Option(parsing: .unconditional, help: "Cached tokens per sequence.") var kv: Int = 0
+    @Option(parsing: .unconditional, help: "Sequences in the batch.") var batch: Int = 1
+    @Option(parsing: .unconditional, help: "Tensor-parallel degree.") var tp: Int = 1
     @Option(name: .customLong("table"), help: "Table file (default perf_model/<GPU>.csv).") var tableFile: String?
 
     func validate() throws {

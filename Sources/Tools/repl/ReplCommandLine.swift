@@ -14,7 +14,7 @@ struct ReplCommandLine: ParsableCommand {
     @Option(help: "Folder holding model_configs/, perf_model/ and hardware/.") var dataDir: String?
     @Option(help: "GPU of new engines.") var hardware: String = "A100"
     @Option(help: "Default model of submit and load.") var model: String?
-    @Option(help: "Tensor-parallel degree of new engines.") var tp: Int = 1
+    @Option(parsing: .unconditional, help: "Tensor-parallel degree of new engines.") var tp: Int = 1
     @Option(help: "Run the commands of this file, then exit.") var script: String?
     @Flag(help: "Print every query's answer as JSON.") var json = false
 

@@ -17,22 +17,22 @@ struct Run: AsyncParsableCommand {
 
     @Option(help: "Folder holding model_configs/, perf_model/ and hardware/.") var dataDir: String?
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
-    @Option(help: "Port to listen on.") var port: Int = 8000
+    @Option(parsing: .unconditional, help: "Port to listen on.") var port: Int = 8000
     @Option(help: "Model id to serve (repeat for several).") var model: [String] = ["meta-llama/Llama-3.1-8B-Instruct"]
     @Option(help: "GPU name.") var hardware: String = "A100"
-    @Option(help: "Tensor-parallel degree of each replica.") var tp: Int = 1
-    @Option(help: "Replicas behind the router.") var replicas: Int = 1
+    @Option(parsing: .unconditional, help: "Tensor-parallel degree of each replica.") var tp: Int = 1
+    @Option(parsing: .unconditional, help: "Replicas behind the router.") var replicas: Int = 1
     @Option(help: "vllm, orca or static.") var scheduler: SchedulerKind = .vllm
     @Option(help: "round_robin, least_outstanding or least_kv.") var router: RouterPolicy = .roundRobin
-    @Option(help: "Simulated seconds per wall-clock second.") var speed: Double = 1
+    @Option(parsing: .unconditional, help: "Simulated seconds per wall-clock second.") var speed: Double = 1
     @Option(help: "Require Authorization: Bearer KEY on /v1/*.") var apiKey: String?
-    @Option(help: "Most requests waiting per model before 429 (0 refuses every request with 429).") var maxQueue: Int = 4096
-    @Option(help: "Largest request body, bytes (413 above).") var maxBodyBytes: Int = 8 << 20
+    @Option(parsing: .unconditional, help: "Most requests waiting per model before 429 (0 refuses every request with 429).") var maxQueue: Int = 4096
+    @Option(parsing: .unconditional, help: "Largest request body, bytes (413 above).") var maxBodyBytes: Int = 8 << 20
     @Option(help: "Output lengths without max_tokens: N, uniform:MIN:MAX or lognormal:MEAN:SIGMA[:CAP].") var outputLen: String = "lognormal:256:0.5:2048"
-    @Option(help: "Seed of the output-length draws.") var seed: UInt64 = 0
-    @Option(help: "vLLM max_num_batched_tokens.") var maxNumBatchedTokens: Int = 8192
-    @Option(help: "vLLM max_num_seqs.") var maxNumSeqs: Int = 256
-    @Option(help: "On SIGINT or SIGTERM, how long in-flight streams may finish before they are cancelled, s.") var drainSeconds: Double = 10
+    @Option(parsing: .unconditional, help: "Seed of the output-length draws.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "vLLM max_num_batched_tokens.") var maxNumBatchedTokens: Int = 8192
+    @Option(parsing: .unconditional, help: "vLLM max_num_seqs.") var maxNumSeqs: Int = 256
+    @Option(parsing: .unconditional, help: "On SIGINT or SIGTERM, how long in-flight streams may finish before they are cancelled, s.") var drainSeconds: Double = 10
 
     func run() async throws {
         let app: ServeApp

@@ -14,23 +14,23 @@ struct Run: ParsableCommand {
     @Option(help: "Folder holding model_configs/, perf_model/ and hardware/.") var dataDir: String?
     @Option(help: "Model id.") var model: String = "meta-llama/Llama-3.1-8B-Instruct"
     @Option(help: "GPU name.") var hardware: String = "A100"
-    @Option(help: "Tensor-parallel degree of each replica.") var tp: Int = 1
-    @Option(help: "Replicas behind the router.") var replicas: Int = 1
+    @Option(parsing: .unconditional, help: "Tensor-parallel degree of each replica.") var tp: Int = 1
+    @Option(parsing: .unconditional, help: "Replicas behind the router.") var replicas: Int = 1
     @Option(help: "round_robin, least_outstanding or least_kv.") var router: RouterPolicy = .roundRobin
     @Option(help: "vllm, orca or static.") var scheduler: SchedulerKind = .vllm
     @Option(help: "Latency table file (default perf_model/<GPU>.csv).") var table: String?
     @Option(help: "Trace file: .tsv (LLMServingSim), .csv (Vidur) or .jsonl.") var trace: String?
     @Option(help: "Trace format when the file name does not tell.") var traceFormat: TraceFormat?
     @OptionGroup var synthetic: SyntheticOptions
-    @Option(help: "vLLM max_num_batched_tokens.") var maxNumBatchedTokens: Int = 8192
-    @Option(help: "vLLM max_num_seqs.") var maxNumSeqs: Int = 256
-    @Option(help: "KV-cache block size, tokens.") var blockSize: Int = 16
-    @Option(help: "Fraction of GPU memory for weights, activations and KV cache.") var gpuMemoryUtilization: Double = 0.9
-    @Option(help: "Memory per GPU reserved for activations and runtime, GiB.") var activationReserveGib: Double = 2
-    @Option(help: "Host overhead per iteration, ms.") var cpuOverheadMs: Double = 0.2
-    @Option(help: "Longest prompt + output accepted (default: the model's context).") var maxModelLen: Int?
-    @Option(help: "TTFT target for goodput, ms.") var sloTtftMs: Double = 1000
-    @Option(help: "TPOT target for goodput, ms.") var sloTpotMs: Double = 100
+    @Option(parsing: .unconditional, help: "vLLM max_num_batched_tokens.") var maxNumBatchedTokens: Int = 8192
+    @Option(parsing: .unconditional, help: "vLLM max_num_seqs.") var maxNumSeqs: Int = 256
+    @Option(parsing: .unconditional, help: "KV-cache block size, tokens.") var blockSize: Int = 16
+    @Option(parsing: .unconditional, help: "Fraction of GPU memory for weights, activations and KV cache.") var gpuMemoryUtilization: Double = 0.9
+    @Option(parsing: .unconditional, help: "Memory per GPU reserved for activations and runtime, GiB.") var activationReserveGib: Double = 2
+    @Option(parsing: .unconditional, help: "Host overhead per iteration, ms.") var cpuOverheadMs: Double = 0.2
+    @Option(parsing: .unconditional, help: "Longest prompt + output accepted (default: the model's context).") var maxModelLen: Int?
+    @Option(parsing: .unconditional, help: "TTFT target for goodput, ms.") var sloTtftMs: Double = 1000
+    @Option(parsing: .unconditional, help: "TPOT target for goodput, ms.") var sloTpotMs: Double = 100
     @Option(help: "Folder for requests.csv and summary.json.") var out: String?
     @Flag(help: "Print the summary as JSON instead of a table.") var json = false
     @Flag(help: "No progress bar, even on a terminal.") var noProgress = false
@@ -45,6 +45,9 @@ struct Run: ParsableCommand {
     }
 
     private func simulate() throws(SimEngineError) {
+        guard cpuOverheadMs >= 0, cpuOverheadMs <= 10_000 else {
+            throw SimEngineError("must be between 0 and 10000 ms, found \(cpuOverheadMs)", location: "cpu-overhead-ms")
+        }
         let config = SchedulerConfig(
             kind: scheduler, maxNumBatchedTokens: maxNumBatchedTokens, maxNumSeqs: maxNumSeqs, blockSize: blockSize,
             gpuMemoryUtilization: gpuMemoryUtilization, activationReserveBytes: activationReserveGib * 1_073_741_824,
