@@ -80,7 +80,8 @@ public struct ReplParser: Sendable {
 
     private func parseSubmit(_ arguments: inout Arguments) throws(ReplError) -> ReplCommand {
         var modelID = ""
-        if let first = arguments.peek, Int(first) == nil, !first.hasPrefix("-") {
+        // A model id is not a number: a token of digits is INPUT, however large (its own check says what is wrong).
+        if let first = arguments.peek, Double(first) == nil, !first.hasPrefix("-") {
             modelID = try model(arguments.word("MODEL"), usage: arguments.usage)
         }
         let input = try arguments.positiveInt("INPUT")

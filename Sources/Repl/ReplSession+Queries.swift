@@ -73,7 +73,8 @@ extension ReplSession {
 
     func show(_ id: RequestID, json: Bool) throws(ReplError) -> String {
         guard let request = view(id) else {
-            throw ReplError("no request \(id); requests are 1...\(nextRequestID - 1)", usage: ReplHelp.usage("show"))
+            let known = nextRequestID > 1 ? "requests are 1...\(nextRequestID - 1)" : "no requests yet"
+            throw ReplError("no request \(id); \(known)", usage: ReplHelp.usage("show"))
         }
         if json { return Formatting.json(request) }
         var lines = [
