@@ -25,7 +25,7 @@ public actor EngineDriver {
     private let start = ContinuousClock.now
     private var nextID = 1
     private var groups: [Int: Group] = [:]
-    private var membership: [RequestID: (group: Int, choice: Int)] = [:]
+    private var membership: [RequestID: (group: Int, choice: Int, promptTokens: Int)] = [:]
     private var lastToken: [RequestID: SimTime] = [:]
     private var accepting = true
     /// A step's events that wait for its first tokens to go out (kept to reuse its storage).
@@ -98,7 +98,7 @@ public actor EngineDriver {
         let groupID = specs[0].id
         groups[groupID] = Group(continuation: continuation, remaining: specs.count, ids: specs.map(\.id))
         for (choice, spec) in specs.enumerated() {
-            membership[spec.id] = (groupID, choice)
+            membership[spec.id] = (groupID, choice, spec.inputTokens)
             engine.submit(spec)
         }
         advanceToNow()
@@ -180,6 +180,7 @@ public actor EngineDriver {
             lastToken[id] = time
             metrics.recordToken(gapNs: gap)
             if let member = membership[id] {
+                if index == 1 { metrics.recordPrefilled(promptTokens: member.promptTokens) }
                 groups[member.group]?.continuation.yield(.token(choice: member.choice, index: index, at: time))
             }
         case .finished(let record):

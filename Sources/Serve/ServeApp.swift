@@ -87,7 +87,8 @@ public struct ServeApp: Sendable {
             let completion = try CompletionRequest.parse(fields)
             parameters = completion.parameters
             promptTokens = completion.prompts.map(\.tokens)
-            echoTexts = completion.prompts.map { completion.echo ? $0.text : nil }
+            // Token-id prompts have no text here: their echo is filler of the same number of tokens.
+            echoTexts = completion.prompts.map { completion.echo ? $0.text ?? FillerText.text(tokens: $0.tokens) : nil }
         }
         guard let driver = drivers[parameters.model] else { throw OpenAIError.modelNotFound(parameters.model) }
         let generation = Generation(kind: kind, driver: driver, parameters: parameters, promptTokens: promptTokens,

@@ -57,6 +57,11 @@ public final class ServeMetrics: Sendable {
         gpuCacheUsage.set(usage)
     }
 
+    /// A request's prompt was prefilled (its first token came), as vLLM counts prompt tokens.
+    func recordPrefilled(promptTokens count: Int) {
+        promptTokens.increment(by: Int64(count))
+    }
+
     func recordToken(gapNs: Int64?) {
         generationTokens.increment()
         if let gapNs {
@@ -67,7 +72,6 @@ public final class ServeMetrics: Sendable {
 
     func recordFinished(_ record: RequestRecord) {
         success.increment()
-        promptTokens.increment(by: Int64(record.inputTokens))
         ttft.recordNanoseconds(record.ttft.nanoseconds)
         if record.outputTokens > 1 { timePerOutputToken.recordNanoseconds(record.tpot.nanoseconds) }
         e2e.recordNanoseconds(record.latency.nanoseconds)
