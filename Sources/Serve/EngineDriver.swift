@@ -137,6 +137,9 @@ public actor EngineDriver {
     /// Stops accepting requests (new ones get 503).
     public func stopAccepting() { accepting = false }
 
+    /// Whether new requests are taken (false once shutdown began).
+    public var isAccepting: Bool { accepting }
+
     /// Cancels every request in flight and ends their streams.
     public func cancelAll() { cancel(Array(membership.keys)) }
 

@@ -40,7 +40,11 @@ public struct ServeApp: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: OpenAIErrorMiddleware(apiKey: configuration.apiKey))
-        router.get("/health") { _, _ in Response(status: .ok) }
+        // 503 while shutting down, so that a load balancer stops sending requests that would get 503.
+        router.get("/health") { _, _ in
+            for driver in drivers.values where await !driver.isAccepting { throw OpenAIError.shuttingDown }
+            return Response(status: .ok)
+        }
         router.get("/v1/models") { _, _ in json(modelList()) }
         router.get("/v1/models/**") { _, context in
             let path = context.parameters.getCatchAll().joined(separator: "/")
