@@ -10,9 +10,14 @@ public struct AllReduceModel: Sendable, Hashable {
         self.latencyNs = latencyNs
     }
 
-    /// The all-reduce of `gpu`'s interconnect.
+    /// Small-message latency over NVLink (vLLM's custom all-reduce) and over PCIe (NCCL through the host bridge,
+    /// several times slower; see docs/CALIBRATION.md).
+    public static let nvlinkLatencyNs = 6_000.0
+    public static let pcieLatencyNs = 25_000.0
+
+    /// The all-reduce of `gpu`'s interconnect: NVLink-class (100 GB/s or more) or PCIe.
     public init(gpu: GPUSpec) {
-        self.init(busBytesPerNs: gpu.interconnectGBps)
+        self.init(busBytesPerNs: gpu.interconnectGBps, latencyNs: gpu.interconnectGBps >= 100 ? Self.nvlinkLatencyNs : Self.pcieLatencyNs)
     }
 
     /// One all-reduce of `bytes` among `tp` GPUs, ns; 0 when tp is 1.

@@ -25,6 +25,21 @@ import Testing
         #expect(abs(ms - publishedMs) <= tolerance, "\(gpu) batch \(batch): \(ms) ms vs \(publishedMs) ms")
     }
 
+    @Test(arguments: [
+        // GPU, published single-stream decode time (ms) of Llama-3-8B F16, llama.cpp tg512: within 15 %, never faster.
+        ("RTX4090", 18.2), ("RTX4080", 24.6), ("RTX3090", 21.1), ("A6000", 24.6), ("A40", 29.2), ("L40", 22.9),
+    ])
+    func singleStreamDecodeOfGDDRCardsIsCloseToMeasured(gpu: String, publishedMs: Double) throws {
+        let ms = try iterationMs(gpu, input: 1, kv: 512, batch: 1) + 0.2
+        #expect(ms >= publishedMs * 0.97 && ms <= publishedMs * 1.15, "\(gpu): \(ms) ms vs \(publishedMs) ms")
+    }
+
+    @Test func allReducesOverPCIeCostMoreThanOverNVLink() throws {
+        let pcie = AllReduceModel(gpu: try RepositoryData.gpu("L40")), nvlink = AllReduceModel(gpu: try RepositoryData.gpu("A100"))
+        #expect(pcie.ns(bytes: 8192, tp: 2) > 3 * nvlink.ns(bytes: 8192, tp: 2))
+        #expect(pcie.ns(bytes: 8192, tp: 1) == 0)
+    }
+
     @Test(arguments: [("A100", 70.0, 95.0), ("H100", 25.0, 50.0)])
     func prefillOfAThousandTokensIsInThePublishedRange(gpu: String, lowMs: Double, highMs: Double) throws {
         let ms = try iterationMs(gpu, input: 1024, kv: 0, batch: 1)
