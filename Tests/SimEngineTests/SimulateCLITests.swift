@@ -54,11 +54,13 @@ import Testing
         (["--rate", "0"], "rate"),
         (["--tp", "3"], "divide"),
         (["--rate", "1e-9"], "about 115 days"),
+        (["--trace", "fixtures/traces/poisson_8rps_512x256.tsv", "--rate", "3"], "--rate describe a synthetic workload"),
     ])
     func badInputFailsClearlyAndLeavesNoReport(arguments: [String], message: String) async throws {
         let folder = temporaryFolder()
         let resolved = arguments.map { $0.hasPrefix("fixtures/") ? TestEngines.root.appendingPathComponent($0).path : $0 }
-        let result = try await run(resolved + ["--requests", "20", "--out", folder.path])
+        let size = resolved.contains("--trace") ? [] : ["--requests", "20"]
+        let result = try await run(resolved + size + ["--out", folder.path])
         #expect(result.status == 1)
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).isEmpty)
