@@ -71,6 +71,9 @@ public struct ReplSession: Sendable {
             defaultModel = id
             return "model \(id)"
         case .tp(let degree):
+            if let model = defaultModel {
+                do { try loader.checkTensorParallel(degree, model: model) } catch { throw ReplError(error.description, usage: ReplHelp.usage("use")) }
+            }
             tp = degree
             return "tp \(degree)\(note)"
         case .scheduler(let kind):

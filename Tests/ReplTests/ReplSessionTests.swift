@@ -40,6 +40,12 @@ import Testing
         #expect(request.record?.ttft.nanoseconds == (try prefillNs("qwen/Qwen3-8B", "H100", input: 1024)))
     }
 
+    @Test func aTensorParallelDegreeTheModelCannotSplitIsRefusedWhenSet() throws {
+        let (session, output) = try script(["use tp 3", "use tp 2"])
+        #expect(output[0].contains("tp 3 must divide qwen/Qwen3-8B's 32 attention heads"), "\(output)")
+        #expect(session.tp == 2)
+    }
+
     @Test func runUntilStopsTheClockAndStepAdvancesByEvents() throws {
         var (session, output) = try script(["submit 512 400 x4 at +1s", "run until 1.5s", "status"])
         #expect(session.clock == .seconds(1.5))
