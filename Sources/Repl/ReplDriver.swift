@@ -13,7 +13,9 @@ public enum ReplDriver {
             do {
                 parsed = try session.parser.parse(line)
             } catch {
-                write(error.description)
+                // A line that asked for JSON gets its error as JSON too, even when it did not parse.
+                let askedJSON = forceJSON || line.split(whereSeparator: \.isWhitespace).last == "--json"
+                write(askedJSON ? error.json : error.description)
                 continue
             }
             guard var parsed else { continue }
@@ -23,7 +25,7 @@ public enum ReplDriver {
                 let output = try session.execute(parsed, interrupted: interrupted)
                 if !output.isEmpty { write(output) }
             } catch {
-                write(error.description)
+                write(parsed.json ? error.json : error.description)
             }
         }
     }

@@ -13,6 +13,12 @@ public struct ReplError: Error, Sendable, Equatable, CustomStringConvertible {
         usage.map { "error: \(message)\nusage: \($0)" } ?? "error: \(message)"
     }
 
+    /// The error as JSON, `{"error": …, "usage": …}`, for lines that asked for `--json`.
+    public var json: String {
+        struct Body: Encodable { var error: String; var usage: String? }
+        return Formatting.json(Body(error: message, usage: usage))
+    }
+
     /// A token as it should appear in a message: quoted, shortened when long, control bytes escaped.
     static func quote(_ token: some StringProtocol) -> String {
         let cleaned = token.unicodeScalars.map { scalar in

@@ -40,6 +40,15 @@ import Testing
         #expect(request.record?.ttft.nanoseconds == (try prefillNs("qwen/Qwen3-8B", "H100", input: 1024)))
     }
 
+    @Test func errorsOfLinesThatAskForJSONAreJSON() throws {
+        let (_, output) = try script(["show 9 --json", "frobnicate --json", "show 9"])
+        for answer in output.prefix(2) {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any], "\(answer)")
+            #expect(object["error"] is String)
+        }
+        #expect(output[2].hasPrefix("error: no request 9"))
+    }
+
     @Test func aTensorParallelDegreeTheModelCannotSplitIsRefusedWhenSet() throws {
         let (session, output) = try script(["use tp 3", "use tp 2"])
         #expect(output[0].contains("tp 3 must divide qwen/Qwen3-8B's 32 attention heads"), "\(output)")
