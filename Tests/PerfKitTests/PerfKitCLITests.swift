@@ -71,10 +71,28 @@ import Testing
         #expect(table.rows.filter { $0.layerName == "fc1" }.map(\.input) == Array(1...256))
     }
 
-    @Test func generateOneModelMergesIntoAnExistingTable() async throws {
+    @Test func generateOneModelWithOutWritesOnlyItsRows() async throws {
         let out = try RepositoryData.temporaryFolder().appendingPathComponent("A100.csv")
         #expect(try await run(["generate", "--model", "qwen/Qwen3-8B", "--hardware", "A100", "--out", out.path]).status == 0)
         let table = try LatencyTable.load(from: out)
         #expect(table.models == ["qwen/Qwen3-8B"])
+    }
+
+    /// Without --out the model's rows are replaced in place in perf_model/<GPU>.csv: regenerating leaves it as it was.
+    @Test func regeneratingOneModelInPlaceKeepsTheTableByteForByte() async throws {
+        let data = try RepositoryData.temporaryFolder()
+        for folder in ["model_configs", "hardware"] {
+            try FileManager.default.copyItem(at: RepositoryData.root.appendingPathComponent(folder), to: data.appendingPathComponent(folder))
+        }
+        try FileManager.default.createDirectory(at: data.appendingPathComponent("perf_model"), withIntermediateDirectories: true)
+        let shipped = RepositoryData.root.appendingPathComponent("perf_model/A100.csv"), copy = data.appendingPathComponent("perf_model/A100.csv")
+        try FileManager.default.copyItem(at: shipped, to: copy)
+        let perfkit = Tool.url("perfkit").path
+        let status = try await onDedicatedThread {
+            try ChildProcess(perfkit, ["generate", "--model", "qwen/Qwen3-8B", "--hardware", "A100", "--tp", "2", "--data-dir", data.path],
+                             output: data.appendingPathComponent("log")).waitOrKill(seconds: 120)
+        }
+        #expect(status == 0, "\((try? String(contentsOf: data.appendingPathComponent("log"), encoding: .utf8)) ?? "")")
+        #expect(try Data(contentsOf: copy) == Data(contentsOf: shipped))
     }
 }

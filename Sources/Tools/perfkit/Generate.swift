@@ -50,8 +50,12 @@ struct Generate: ParsableCommand {
             var table = LatencyTable(rows: rows, hasTPColumn: true)
             if out == nil, FileManager.default.fileExists(atPath: destination) {
                 let existing = try LatencyTable.load(from: URL(fileURLWithPath: destination))
-                let kept = existing.rows.filter { !($0.model == config.id && $0.tp == tp && $0.hardware == gpu.name) }
-                table = LatencyTable(rows: kept + rows, hasTPColumn: true, extraColumns: existing.extraColumns)
+                // The model's rows are replaced where they were, so that the file keeps the order `--all` writes.
+                func isReplaced(_ row: LatencyRow) -> Bool { row.model == config.id && row.tp == tp && row.hardware == gpu.name }
+                var merged = existing.rows.filter { !isReplaced($0) }
+                let position = existing.rows.firstIndex(where: isReplaced) ?? existing.rows.count
+                merged.insert(contentsOf: rows, at: position)
+                table = LatencyTable(rows: merged, hasTPColumn: true, extraColumns: existing.extraColumns)
             }
             try write(table, to: destination)
             if destination != "-" { print("wrote \(destination) (\(rows.count) rows for \(config.id) tp=\(tp) on \(gpu.name))") }
