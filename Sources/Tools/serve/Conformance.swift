@@ -24,7 +24,8 @@ struct Conformance: AsyncParsableCommand {
             let response = try await transport.send(method: "GET", path: "/v1/models", headers: headers, body: nil)
             guard let list = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
                   let first = (list["data"] as? [[String: Any]])?.first?["id"] as? String else {
-                throw ValidationError("cannot read a model from \(baseURL)/v1/models; give --model")
+                let hint = response.status == 401 ? " (it answered 401: give --api-key)" : " (status \(response.status)); give --model"
+                throw ValidationError("cannot read a model from \(baseURL)/v1/models\(hint)")
             }
             modelID = first
         }
