@@ -25,6 +25,10 @@ public struct TableValidator: Sendable {
         }
     }
 
+    /// Token keys past any model's context (16 M tokens) and tensor-parallel degrees past any machine's are errors.
+    public static let maxKeyTokens = 1 << 24
+    public static let maxTP = 512
+
     /// Throws at the first row that no command can use: a duplicate key, a latency outside 1 ns...100 s, a key out of
     /// range. Commands that read a table call this; `validate` reports these and every other rule.
     public static func requireUsableRows(_ table: LatencyTable) throws(PerfKitError) {
@@ -52,9 +56,9 @@ public struct TableValidator: Sendable {
             findings.append(.init(.error, .positiveLatency, file: file, line: row.line,
                 "latency(ns) must be at most \(LatencyRow.maxLatencyNs) (100 s), found \(row.latencyNs)"))
         }
-        if row.input < 1 || row.kvCache < 0 || row.tp < 1 {
+        if row.input < 1 || row.kvCache < 0 || row.tp < 1 || row.input > Self.maxKeyTokens || row.kvCache > Self.maxKeyTokens || row.tp > Self.maxTP {
             findings.append(.init(.error, .keyRange, file: file, line: row.line,
-                "input must be ≥ 1, kv_cache ≥ 0 and tp ≥ 1; found input=\(row.input) kv_cache=\(row.kvCache) tp=\(row.tp)"))
+                "input must be in 1...\(Self.maxKeyTokens), kv_cache in 0...\(Self.maxKeyTokens) and tp in 1...\(Self.maxTP); found input=\(row.input) kv_cache=\(row.kvCache) tp=\(row.tp)"))
         }
         if let layer = row.layer, !layer.isAttention, row.kvCache != 0 {
             findings.append(.init(.error, .keyRange, file: file, line: row.line, "kv_cache must be 0 for non-attention layer \(row.layerName), found \(row.kvCache)"))

@@ -26,6 +26,12 @@ public struct ReplSession: Sendable {
         defaultModel = try model.map { id throws(ReplError) in try parser.model(id) }
         guard tp >= 1 else { throw ReplError("tp must be at least 1, found \(tp)") }
         self.tp = tp
+        if let defaultModel { try checkTensorParallel(tp, model: defaultModel) }
+    }
+
+    /// Throws unless `model` can be split `tp` ways, so that a bad pair is refused when it is set, not at a submit.
+    private func checkTensorParallel(_ tp: Int, model: String) throws(ReplError) {
+        do { try loader.checkTensorParallel(tp, model: model) } catch { throw ReplError(error.description, usage: ReplHelp.usage("use")) }
     }
 
     /// A parser that knows this session's models and GPUs.
@@ -68,12 +74,11 @@ public struct ReplSession: Sendable {
             hardware = name
             return "hardware \(name)"
         case .model(let id):
+            try checkTensorParallel(tp, model: id)
             defaultModel = id
             return "model \(id)"
         case .tp(let degree):
-            if let model = defaultModel {
-                do { try loader.checkTensorParallel(degree, model: model) } catch { throw ReplError(error.description, usage: ReplHelp.usage("use")) }
-            }
+            if let defaultModel { try checkTensorParallel(degree, model: defaultModel) }
             tp = degree
             return "tp \(degree)\(note)"
         case .scheduler(let kind):

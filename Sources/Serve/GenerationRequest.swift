@@ -13,6 +13,9 @@ struct GenerationParameters: Sendable {
     var seed: Int?
     var temperature: Double?
 
+    /// The longest stop sequence accepted: the search for stops in the filler grows with their length.
+    static let maxStopLength = 256
+
     static func parse(_ fields: JSONFields) throws(OpenAIError) -> GenerationParameters {
         guard let model = try fields.string("model") else {
             throw OpenAIError.invalid("you must provide a model parameter", param: "model", code: "missing_required_parameter")
@@ -32,6 +35,10 @@ struct GenerationParameters: Sendable {
                 stop = strings
             } else {
                 throw OpenAIError.invalid("Invalid 'stop': expected a string or an array of at most 4 strings.", param: "stop", code: "invalid_type")
+            }
+            if let long = stop.first(where: { $0.count > maxStopLength }) {
+                throw OpenAIError.invalid("Invalid 'stop': each sequence may have at most \(maxStopLength) characters, found one of \(long.count).",
+                                          param: "stop", code: "invalid_value")
             }
         }
         _ = try fields.number("top_p", in: 0...1)

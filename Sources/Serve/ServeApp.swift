@@ -41,10 +41,12 @@ public struct ServeApp: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: OpenAIErrorMiddleware(apiKey: configuration.apiKey))
         // 503 while shutting down, so that a load balancer stops sending requests that would get 503.
-        router.get("/health") { _, _ in
+        @Sendable func health(_: Request, _: BasicRequestContext) async throws -> Response {
             for driver in drivers.values where await !driver.isAccepting { throw OpenAIError.shuttingDown }
             return Response(status: .ok)
         }
+        router.get("/health", use: health)
+        router.head("/health", use: health)
         router.get("/v1/models") { _, _ in json(modelList()) }
         router.get("/v1/models/**") { _, context in
             let path = context.parameters.getCatchAll().joined(separator: "/")
@@ -61,12 +63,12 @@ public struct ServeApp: Sendable {
                             body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
         // A known path asked with another method gets 405, not the 404 of an unknown path.
-        let endpoints: [(path: RouterPath, method: HTTPRequest.Method)] = [
-            ("/health", .get), ("/v1/models", .get), ("/v1/models/**", .get), ("/v1/chat/completions", .post),
-            ("/v1/completions", .post), ("/status", .get), ("/metrics", .get),
+        let endpoints: [(path: RouterPath, methods: Set<HTTPRequest.Method>)] = [
+            ("/health", [.get, .head]), ("/v1/models", [.get]), ("/v1/models/**", [.get]), ("/v1/chat/completions", [.post]),
+            ("/v1/completions", [.post]), ("/status", [.get]), ("/metrics", [.get]),
         ]
         for endpoint in endpoints {
-            for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] where method != endpoint.method {
+            for method in [HTTPRequest.Method.get, .head, .post, .put, .patch, .delete, .options] where !endpoint.methods.contains(method) {
                 router.on(endpoint.path, method: method) { request, _ -> Response in
                     throw OpenAIError.methodNotAllowed(request.method.rawValue, request.uri.path)
                 }

@@ -42,6 +42,8 @@ import Testing
         try TableValidator.requireUsableRows(LatencyTable.load(from: RepositoryData.root.appendingPathComponent("perf_model/A100.csv")))
         let slow = LatencyTable(rows: [LatencyRow(hardware: "A100", model: "m", layerName: "q_proj", input: 1, kvCache: 0, latencyNs: LatencyRow.maxLatencyNs + 1)])
         #expect(throws: PerfKitError.self) { try TableValidator.requireUsableRows(slow) }
+        let farKey = LatencyTable(rows: [LatencyRow(hardware: "A100", model: "m", layerName: "attn", input: 1, kvCache: 10_000_000_000_000_000, latencyNs: 5)])
+        #expect(throws: PerfKitError.self) { try TableValidator.requireUsableRows(farKey) }
     }
 
     @Test func partialTablesFailCoverage() throws {

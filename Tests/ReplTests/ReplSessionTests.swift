@@ -53,6 +53,10 @@ import Testing
         let (session, output) = try script(["use tp 3", "use tp 2"])
         #expect(output[0].contains("tp 3 must divide qwen/Qwen3-8B's 32 attention heads"), "\(output)")
         #expect(session.tp == 2)
+        let (switched, other) = try script(["use model meta-llama/Llama-3.1-70B-Instruct", "use tp 64", "use model qwen/Qwen3-8B"])
+        #expect(other[2].contains("tp 64 must divide qwen/Qwen3-8B's 32 attention heads"), "\(other)")
+        #expect(switched.defaultModel == "meta-llama/Llama-3.1-70B-Instruct")
+        #expect(throws: ReplError.self) { try ReplSession(loader: Self.loader, model: "qwen/Qwen3-8B", tp: 3) }
     }
 
     @Test func runUntilStopsTheClockAndStepAdvancesByEvents() throws {

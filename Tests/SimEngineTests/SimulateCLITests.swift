@@ -54,7 +54,7 @@ import Testing
         (["--rate", "0"], "rate"),
         (["--tp", "3"], "divide"),
         (["--rate", "1e-9"], "about 115 days"),
-        (["--trace", "fixtures/traces/poisson_8rps_512x256.tsv", "--rate", "3"], "--rate describe a synthetic workload"),
+        (["--trace", "fixtures/traces/poisson_8rps_512x256.tsv", "--rate", "3"], "--rate describes a synthetic workload"),
     ])
     func badInputFailsClearlyAndLeavesNoReport(arguments: [String], message: String) async throws {
         let folder = temporaryFolder()

@@ -17,6 +17,16 @@ import Testing
         #expect(specs[0].arrival.nanoseconds == 1000)
     }
 
+    @Test(arguments: [
+        ("crlf.tsv", "input_toks\toutput_toks\tarrival_time_ns\r\n512\t128\t0\r\n100\t10\t5\r\n"),
+        ("crlf.csv", "arrived_at,num_prefill_tokens,num_decode_tokens\r\n0,512,128\r\n0.000000005,100,10\r\n"),
+        ("crlf.jsonl", "{\"input_tokens\": 512, \"output_tokens\": 128, \"arrival_time_ns\": 0}\r\n{\"input_tokens\": 100, \"output_tokens\": 10, \"arrival_time_ns\": 5}\r\n"),
+    ])
+    func windowsLineEndingsReadLikeUnixOnes(name: String, text: String) throws {
+        let specs = try TraceReader.load(try file(name, text))
+        #expect(specs.map(\.inputTokens) == [512, 100])
+    }
+
     @Test func aTSVHeaderNamesTheColumnsInAnyOrder() throws {
         let specs = try TraceReader.load(try file("t.tsv", "arrival_time_ns output_toks input_toks\n0 7 300\n"))
         #expect(specs.map(\.inputTokens) == [300])

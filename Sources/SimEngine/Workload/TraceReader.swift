@@ -11,7 +11,8 @@ public enum TraceReader {
             throw SimEngineError("cannot read trace (missing file or no permission)", location: url.path)
         }
         let text = String(decoding: data, as: UTF8.self)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Any line ending: "\r\n" is one Character in Swift, so splitting on "\n" alone would keep CRLF lines whole.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         var specs: [RequestSpec] = []
         switch resolved {
         case .tsv: specs = try parseTSV(lines, file: url.path)

@@ -60,7 +60,8 @@ struct Run: ParsableCommand {
         let outcome: SimulationRunner.Outcome
         if let trace {
             guard synthetic.given.isEmpty else {
-                throw SimEngineError("\(synthetic.given.joined(separator: ", ")) describe a synthetic workload; a --trace brings its own requests", location: "trace")
+                let verb = synthetic.given.count == 1 ? "describes" : "describe"
+                throw SimEngineError("\(synthetic.given.joined(separator: ", ")) \(verb) a synthetic workload; a --trace brings its own requests", location: "trace")
             }
             let requests = try TraceReader.load(URL(fileURLWithPath: trace), format: traceFormat)
             outcome = try execute(&engine, workload: requests, count: requests.count, slo: slo)
