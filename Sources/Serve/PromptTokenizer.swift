@@ -50,12 +50,21 @@ public enum FillerText {
         // The text repeats every `words.count` tokens, so a stop that is not in the first two periods plus its
         // own length is nowhere.
         let searched = min(count, 2 * words.count + longest)
+        // One search per stop over the whole text; the stop whose last character comes in the earliest token wins.
         var text = ""
+        var tokenEnds: [Int] = []
         for index in stride(from: 1, through: searched, by: 1) {
             text += token(index)
-            let found = stops.compactMap { text.range(of: $0)?.lowerBound }.min()
-            if let found { return (index, text.distance(from: text.startIndex, to: found)) }
+            tokenEnds.append(text.count)
         }
-        return nil
+        var best: (tokens: Int, characters: Int)?
+        for stop in stops {
+            guard let range = text.range(of: stop) else { continue }
+            let start = text.distance(from: text.startIndex, to: range.lowerBound)
+            let end = start + stop.count
+            let tokens = tokenEnds.firstIndex { $0 >= end }! + 1
+            if best.map({ (tokens, start) < ($0.tokens, $0.characters) }) ?? true { best = (tokens, start) }
+        }
+        return best
     }
 }
