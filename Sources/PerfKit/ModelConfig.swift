@@ -127,6 +127,19 @@ public struct ModelConfig: Sendable, Hashable {
 
     /// KV-cache bytes per token over all layers and GPUs: 2 × layers × kv heads × head dim × element bytes.
     public var kvBytesPerToken: Int { 2 * numHiddenLayers * numKeyValueHeads * headDim * bytesPerElement }
+
+    /// Whether tensor parallelism can split the model `tp` ways: tp divides its attention heads, and divides or is a
+    /// multiple of its KV heads (replicated KV heads, as vLLM does).
+    public func supportsTensorParallel(_ tp: Int) -> Bool {
+        tp >= 1 && numAttentionHeads % tp == 0 && (numKeyValueHeads % tp == 0 || tp % numKeyValueHeads == 0)
+    }
+
+    /// Throws unless `supportsTensorParallel(tp)`, saying why.
+    public func requireTensorParallel(_ tp: Int) throws(PerfKitError) {
+        guard supportsTensorParallel(tp) else {
+            throw PerfKitError("tp \(tp) must divide \(id)'s \(numAttentionHeads) attention heads, and divide or be a multiple of its \(numKeyValueHeads) KV heads")
+        }
+    }
 }
 
 /// Reads typed fields from a parsed config, naming the file and field on error.

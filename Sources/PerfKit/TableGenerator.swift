@@ -27,11 +27,11 @@ public enum TableGenerator {
         return rows
     }
 
-    /// One table for `gpu` holding every model at every tp that divides its attention heads.
+    /// One table for `gpu` holding every model at every tp it supports.
     public static func table(models: [ModelConfig], gpu: GPUSpec, tps: [Int] = standardTPs) -> LatencyTable {
         var rows: [LatencyRow] = []
         for model in models {
-            for tp in tps where model.numAttentionHeads % tp == 0 {
+            for tp in tps where model.supportsTensorParallel(tp) {
                 rows += Self.rows(model: model, gpu: gpu, tp: tp)
             }
         }

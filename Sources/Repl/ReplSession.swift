@@ -31,7 +31,11 @@ public struct ReplSession: Sendable {
 
     /// Throws unless `model` can be split `tp` ways, so that a bad pair is refused when it is set, not at a submit.
     private func checkTensorParallel(_ tp: Int, model: String) throws(ReplError) {
-        do { try loader.checkTensorParallel(tp, model: model) } catch { throw ReplError(error.description, usage: ReplHelp.usage("use")) }
+        do throws(PerfKitError) {
+            try loader.models.model(model).requireTensorParallel(tp)
+        } catch {
+            throw ReplError(error.message, usage: ReplHelp.usage("use"))
+        }
     }
 
     /// A parser that knows this session's models and GPUs.

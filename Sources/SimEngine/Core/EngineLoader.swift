@@ -17,29 +17,12 @@ public struct EngineLoader: Sendable {
         }
     }
 
-    /// Throws unless `model` can be split `tp` ways: tp divides its attention heads, and divides or is a multiple
-    /// of its KV heads.
-    public func checkTensorParallel(_ tp: Int, model: String) throws(SimEngineError) {
-        do throws(PerfKitError) {
-            try Self.checkTensorParallel(tp, try models.model(model))
-        } catch {
-            throw SimEngineError(error)
-        }
-    }
-
-    private static func checkTensorParallel(_ tp: Int, _ config: ModelConfig) throws(PerfKitError) {
-        guard tp >= 1, config.numAttentionHeads % tp == 0,
-              config.numKeyValueHeads % tp == 0 || tp % config.numKeyValueHeads == 0 else {
-            throw PerfKitError("tp \(tp) must divide \(config.id)'s \(config.numAttentionHeads) attention heads, and divide or be a multiple of its \(config.numKeyValueHeads) KV heads")
-        }
-    }
-
     /// The compiled table of `model` at `tp` on `hardware` (from perf_model/<GPU>.csv, or `tableFile`) and the GPU spec.
     public func table(model: String, hardware: String, tp: Int, tableFile: String? = nil) throws(SimEngineError) -> (ModelLatencyTable, GPUSpec) {
         do throws(PerfKitError) {
             let config = try models.model(model)
             let gpu = try gpus.gpu(hardware)
-            try Self.checkTensorParallel(tp, config)
+            try config.requireTensorParallel(tp)
             let url = tableFile.map { URL(fileURLWithPath: $0) } ?? data.tableURL(hardware: gpu.name)
             let table = try LatencyTable.load(from: url)
             try TableValidator.requireUsableRows(table)

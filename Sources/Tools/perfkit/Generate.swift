@@ -42,9 +42,7 @@ struct Generate: ParsableCommand {
             }
             let config = try workspace.models.model(model!)
             let gpu = try workspace.gpus.gpu(hardware!)
-            guard config.numAttentionHeads % tp == 0 else {
-                throw PerfKitError("--tp \(tp) does not divide \(config.id)'s \(config.numAttentionHeads) attention heads")
-            }
+            try config.requireTensorParallel(tp)
             let rows = TableGenerator.rows(model: config, gpu: gpu, tp: tp)
             let destination = out ?? workspace.data.tableURL(hardware: gpu.name).path
             var table = LatencyTable(rows: rows, hasTPColumn: true)
