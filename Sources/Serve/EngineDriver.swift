@@ -34,7 +34,15 @@ public actor EngineDriver {
     private struct Group {
         let continuation: AsyncStream<ChoiceEvent>.Continuation
         var remaining: Int
-        let ids: [RequestID]
+    }
+
+    /// A request's choices as the engine took them.
+    public struct Submission: Sendable {
+        public let ids: [RequestID]
+        /// Every choice's events, on one stream that finishes after the last choice.
+        public let events: AsyncStream<ChoiceEvent>
+        /// The least wall time, s, the longest choice takes at this driver's speed (alone on the GPU).
+        public let minimumWallSeconds: Double
     }
 
     /// The driver runs on one of NIO's event loops, not on Swift's cooperative pool, where it would queue behind
@@ -63,10 +71,9 @@ public actor EngineDriver {
         return SimTime(nanoseconds: Int64(nanoseconds * speed))
     }
 
-    /// Submits one request per choice (prompt and output tokens) arriving now; events of all of them
-    /// come on one stream, which finishes after the last. Throws 429 when the queue is full, 503 when shutting down,
-    /// 400 when the engine can never run it.
-    public func submit(_ choices: [(input: Int, output: Int)], promptParam: String = "messages") throws(OpenAIError) -> (ids: [RequestID], events: AsyncStream<ChoiceEvent>) {
+    /// Submits one request per choice (prompt and output tokens) arriving now. Throws 429 when the queue is full,
+    /// 503 when shutting down, 400 when the engine can never run it.
+    public func submit(_ choices: [(input: Int, output: Int)], promptParam: String = "messages") throws(OpenAIError) -> Submission {
         guard accepting else { throw OpenAIError.shuttingDown }
         // More choices than the queue holds could never be admitted: that is the request's fault (400), not load's
         // (429). A queue of 0 admits nothing, so that clients' handling of 429 can be tested.
@@ -95,20 +102,15 @@ public actor EngineDriver {
         continuation.onTermination = { [weak self] termination in
             if case .cancelled = termination, let self { Task { await self.cancel(ids) } }
         }
-        let groupID = specs[0].id
-        groups[groupID] = Group(continuation: continuation, remaining: specs.count, ids: specs.map(\.id))
+        let groupID = ids[0]
+        groups[groupID] = Group(continuation: continuation, remaining: specs.count)
         for (choice, spec) in specs.enumerated() {
             membership[spec.id] = (groupID, choice, spec.inputTokens)
             engine.submit(spec)
         }
         advanceToNow()
-        return (specs.map(\.id), stream)
-    }
-
-    /// The least wall time, s, that requests of these lengths take at this driver's speed.
-    public func minimumWallSeconds(_ choices: [(input: Int, output: Int)]) -> Double {
         let longest = choices.map { engine.loneRequestNs(input: $0.input, output: $0.output) }.max() ?? 0
-        return Double(longest) / 1e9 / speed
+        return Submission(ids: ids, events: stream, minimumWallSeconds: Double(longest) / 1e9 / speed)
     }
 
     /// Cancels requests (a client went away): their KV blocks are freed and their stream ends.

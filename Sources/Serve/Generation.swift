@@ -41,6 +41,7 @@ struct Generation: Sendable {
         // A request's own `seed` fixes its draw; without one, each request draws anew from the server's seed.
         var generator = SeededGenerator(seed: parameters.seed.map { UInt64(bitPattern: Int64($0)) } ?? seed &+ number &* 0x9E37_79B9_7F4A_7C15)
         var choices: [ChoicePlan] = []
+        let stop = FillerText.firstStop(of: parameters.stop)
         let context = driver.maxContext
         let param = kind == .chat ? "messages" : "prompt"
         for prompt in promptTokens {
@@ -63,7 +64,7 @@ struct Generation: Sendable {
                     let room = context - prompt
                     choice = drawn >= room ? ChoicePlan(input: prompt, output: room, finish: "length") : ChoicePlan(input: prompt, output: drawn, finish: "stop")
                 }
-                if let stop = FillerText.firstStop(of: parameters.stop, within: choice.output) {
+                if let stop, stop.tokens <= choice.output {
                     choice = ChoicePlan(input: prompt, output: stop.tokens, finish: "stop", keptCharacters: stop.characters)
                 }
                 choices.append(choice)
@@ -83,8 +84,8 @@ struct Generation: Sendable {
     /// The whole response once every choice has finished; a client that goes away first cancels its requests.
     func respond(request: Request) async throws -> Response {
         let plan = try plan()
-        let lengths = plan.map { (input: $0.input, output: $0.output) }
-        let (ids, events) = try await driver.submit(lengths, promptParam: kind == .chat ? "messages" : "prompt")
+        let submission = try await driver.submit(plan.map { ($0.input, $0.output) }, promptParam: kind == .chat ? "messages" : "prompt")
+        let (ids, events) = (submission.ids, submission.events)
         let driver = self.driver
         @Sendable func collect() async -> [Int: RequestRecord] {
             var records: [Int: RequestRecord] = [:]
@@ -94,7 +95,7 @@ struct Generation: Sendable {
             return records
         }
         let records: [Int: RequestRecord]
-        let watchesDisconnect = await driver.minimumWallSeconds(lengths) >= Self.disconnectWatchSeconds
+        let watchesDisconnect = submission.minimumWallSeconds >= Self.disconnectWatchSeconds
         if watchesDisconnect {
             records = try await request.body.consumeWithInboundCloseHandler { _ in await collect() } onInboundClosed: {
                 Task { await driver.cancel(ids) }
@@ -128,7 +129,8 @@ struct Generation: Sendable {
     /// An SSE response whose events are written as simulated time reaches them; a client that goes away cancels.
     func stream(request: Request) async throws -> Response {
         let plan = try plan()
-        let (ids, events) = try await driver.submit(plan.map { ($0.input, $0.output) }, promptParam: kind == .chat ? "messages" : "prompt")
+        let submission = try await driver.submit(plan.map { ($0.input, $0.output) }, promptParam: kind == .chat ? "messages" : "prompt")
+        let (ids, events) = (submission.ids, submission.events)
         let id = (kind == .chat ? "chatcmpl-" : "cmpl-") + "\(number)"
         let created = Int(Date().timeIntervalSince1970)
         let chat = ChatBodies(id: id, created: created, model: driver.model, includeUsageField: parameters.includeUsage)

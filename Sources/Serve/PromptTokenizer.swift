@@ -42,14 +42,15 @@ public enum FillerText {
         return text
     }
 
-    /// Where the first of `stops` appears in the text of tokens 1...count: the token that completes it (generation
-    /// ends there) and the characters of text before it (what the client gets). Nil when none appears.
-    public static func firstStop(of stops: [String], within count: Int) -> (tokens: Int, characters: Int)? {
+    /// Where the first of `stops` appears in the filler: the token that completes it (generation ends there when
+    /// the output reaches that token) and the characters of text before it (what the client gets). Nil when none
+    /// appears at all.
+    public static func firstStop(of stops: [String]) -> (tokens: Int, characters: Int)? {
         let stops = stops.filter { !$0.isEmpty }
         guard let longest = stops.map(\.count).max() else { return nil }
         // The text repeats every `words.count` tokens, so a stop that is not in the first two periods plus its
         // own length is nowhere.
-        let searched = min(count, 2 * words.count + longest)
+        let searched = 2 * words.count + longest
         // One search per stop over the whole text; the stop whose last character comes in the earliest token wins.
         var text = ""
         var tokenEnds: [Int] = []
