@@ -1,5 +1,8 @@
 /// The time of one forward pass (an iteration) of a batch, from a compiled table.
 public struct IterationCost: Sendable {
+    /// The most sequences a query of one iteration takes (`perfkit query`, the REPL's `latency`).
+    public static let maxQueryBatch = 4096
+
     public let table: ModelLatencyTable
     public let allReduce: AllReduceModel
     @usableFromInline let blocks: Double

@@ -1,4 +1,5 @@
 import Foundation
+import PerfKit
 import SimEngine
 
 /// Parses REPL lines into commands; pure, given the models and GPUs that exist.
@@ -125,7 +126,7 @@ public struct ReplParser: Sendable {
                 throw ReplError("expected input=N, kv=N, batch=N or tp=N, found \(ReplError.quote(token))", usage: arguments.usage)
             }
             let key = parts[0].lowercased()
-            let limit = ["batch": 4096, "tp": 64][key] ?? 10_000_000
+            let limit = ["batch": IterationCost.maxQueryBatch, "tp": 64][key] ?? 10_000_000
             guard let value = Int(parts[1]), value >= (key == "kv" ? 0 : 1), value <= limit else {
                 throw ReplError("\(key) must be a \(key == "kv" ? "non-negative" : "positive") integer up to \(limit), found \(ReplError.quote(parts[1]))", usage: arguments.usage)
             }

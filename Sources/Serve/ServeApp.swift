@@ -79,7 +79,12 @@ public struct ServeApp: Sendable {
 
     private func generate(_ request: Request, kind: Generation.Kind) async throws -> Response {
         var request = request
-        let bytes = try await request.collectBody(upTo: configuration.maxBodyBytes)
+        let bytes: ByteBuffer
+        do {
+            bytes = try await request.collectBody(upTo: configuration.maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw OpenAIError.bodyTooLarge(configuration.maxBodyBytes)
+        }
         let fields = try JSONFields.parse(Array(buffer: bytes))
         let parameters: GenerationParameters
         let promptTokens: [Int]

@@ -16,12 +16,9 @@ struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as OpenAIError {
             return Self.response(error)
-        } catch is NIOTooManyBytesError {
-            return Self.response(OpenAIError(.contentTooLarge, "The request body is too large.", code: "request_too_large"))
         } catch let error as HTTPError {
             switch error.status {
             case .notFound: return Self.response(.unknownPath(request.method.rawValue, request.uri.path))
-            case .contentTooLarge: return Self.response(OpenAIError(.contentTooLarge, "The request body is too large.", code: "request_too_large"))
             case .methodNotAllowed: return Self.response(.methodNotAllowed(request.method.rawValue, request.uri.path))
             default: return Self.response(OpenAIError(error.status, error.body ?? error.status.reasonPhrase, type: error.status.code >= 500 ? "server_error" : "invalid_request_error"))
             }

@@ -50,6 +50,8 @@ import Testing
         ("bad.tsv", "512\t128\n", ":1", "expected 3 fields"),
         ("bad.tsv", "512\t128\t-5\n", ":1", "must not be negative"),
         ("bad.tsv", "5x2\t128\t0\n", ":1", "input tokens"),
+        ("bad.tsv", "512\t128\t1e18\n", ":1", "time range"),
+        ("bad.csv", "arrived_at,num_prefill_tokens,num_decode_tokens\n1e12,1,2\n", ":2", "time range"),
         ("bad.csv", "arrived_at,num_prefill_tokens\n0,1\n", ":1", "num_decode_tokens"),
         ("bad.csv", "arrived_at,num_prefill_tokens,num_decode_tokens\n0,1,2\nzero,1,2\n", ":3", "arrived_at"),
         ("bad.jsonl", "{\"input_tokens\": 1, \"output_tokens\": 1, \"arrival_s\": 0}\nnot json\n", ":2", "JSON"),

@@ -82,16 +82,14 @@ public struct ServingEngine: Sendable {
         if spec.inputTokens < 1 || spec.outputTokens < 1 {
             return "input and output must be at least 1 token (found \(spec.inputTokens) and \(spec.outputTokens))"
         }
-        if spec.inputTokens > maxModelLen || spec.outputTokens > maxModelLen {
+        // Compared without adding the two, which could overflow for absurd lengths.
+        if spec.inputTokens > maxModelLen - spec.outputTokens {
             return "prompt (\(spec.inputTokens)) + output (\(spec.outputTokens)) tokens exceed the maximum context length of \(maxModelLen)"
         }
         if slotOf[spec.id] != nil || pendingIDs.contains(spec.id) {
             return "request id \(spec.id) is already in the engine"
         }
         let length = spec.inputTokens + spec.outputTokens
-        if length > maxModelLen {
-            return "prompt (\(spec.inputTokens)) + output (\(spec.outputTokens)) = \(length) tokens exceed the maximum context length of \(maxModelLen)"
-        }
         let blocks = (length + config.blockSize - 1) / config.blockSize
         if blocks > kvCapacity.totalBlocks {
             return "needs \(blocks) KV blocks but a replica has \(kvCapacity.totalBlocks) (\(kvCapacity.totalBlocks * config.blockSize) tokens)"

@@ -111,7 +111,6 @@ public enum TraceReader {
             throw SimEngineError("\(name): expected a number, found \"\(text)\"", location: location)
         }
         guard value >= 0 else { throw SimEngineError("\(name): must not be negative, found \(text)", location: location) }
-        guard value < 1e17 else { throw SimEngineError("\(name): \(text) is past the simulator's time range", location: location) }
         return value
     }
 

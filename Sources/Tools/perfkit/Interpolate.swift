@@ -34,8 +34,8 @@ struct Interpolate: ParsableCommand {
         }
         guard kv >= 0 else { throw ValidationError("--kv must not be negative, found \(kv)") }
         // Past any context; checked against the model's own once it is loaded.
-        for (name, value) in [("--input", input ?? 1), ("--kv", kv), ("--max-input", maxInput)] where value > 1 << 24 {
-            throw ValidationError("\(name) must be at most \(1 << 24), found \(value)")
+        for (name, value) in [("--input", input ?? 1), ("--kv", kv), ("--max-input", maxInput)] where value > TableValidator.maxKeyTokens {
+            throw ValidationError("\(name) must be at most \(TableValidator.maxKeyTokens), found \(value)")
         }
     }
 

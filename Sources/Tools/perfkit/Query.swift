@@ -12,9 +12,6 @@ struct Query: ParsableCommand {
 
     enum Phase: String, ExpressibleByArgument, CaseIterable { case prefill, decode }
 
-    /// The most sequences a query's batch may hold (the REPL's `latency` has the same limit).
-    static let maxBatch = 4096
-
     @OptionGroup var data: DataOptions
     @Option(help: "GPU name.") var hardware: String
     @Option(help: "Model id.") var model: String
@@ -30,10 +27,12 @@ struct Query: ParsableCommand {
             throw ValidationError("\(name) must be at least 1, found \(value)")
         }
         guard kv >= 0 else { throw ValidationError("--kv must not be negative, found \(kv)") }
-        guard batch <= Self.maxBatch else { throw ValidationError("--batch must be at most \(Self.maxBatch), found \(batch)") }
+        guard batch <= IterationCost.maxQueryBatch else {
+            throw ValidationError("--batch must be at most \(IterationCost.maxQueryBatch), found \(batch)")
+        }
         // Past any context; checked against the model's own once it is loaded.
-        for (name, value) in [("--input", input), ("--kv", kv)] where value > 1 << 24 {
-            throw ValidationError("\(name) must be at most \(1 << 24), found \(value)")
+        for (name, value) in [("--input", input), ("--kv", kv)] where value > TableValidator.maxKeyTokens {
+            throw ValidationError("\(name) must be at most \(TableValidator.maxKeyTokens), found \(value)")
         }
     }
 
