@@ -5,12 +5,22 @@ public struct IterationCost: Sendable {
 
     public let table: ModelLatencyTable
     public let allReduce: AllReduceModel
+    /// Where the table came from, for reports.
+    public let provenance: String
     @usableFromInline let blocks: Double
     @usableFromInline let activationBytesPerToken: Double
+    @usableFromInline let maxTabulatedTokens: Int
 
     public init(table: ModelLatencyTable, allReduce: AllReduceModel) {
+        self.init(table: table, allReduce: allReduce, provenance: "latency table")
+    }
+
+    /// A cost from `table`, naming where it came from (`provenance`) for reports.
+    public init(table: ModelLatencyTable, allReduce: AllReduceModel, provenance: String) {
         self.table = table
         self.allReduce = allReduce
+        self.provenance = provenance
+        maxTabulatedTokens = table.maxTabulatedTokens
         blocks = Double(table.model.numHiddenLayers)
         activationBytesPerToken = Double(table.model.hiddenSize * table.model.bytesPerElement)
     }

@@ -93,16 +93,15 @@ extension ReplSession {
     }
 
     func latency(hardware: String, model: String, phase: LatencyPhase, input: Int, kv: Int, batch: Int, tp: Int, json: Bool) throws(ReplError) -> String {
-        let table: ModelLatencyTable, gpu: GPUSpec
+        let cost: any LatencySource
         do {
-            (table, gpu) = try loader.table(model: model, hardware: hardware, tp: tp)
+            (cost, _) = try loader.source(model: model, hardware: hardware, tp: tp, profile: profile)
         } catch {
             throw ReplError(error.description, usage: ReplHelp.usage("latency"))
         }
-        guard input + kv <= table.model.maxPositionEmbeddings else {
-            throw ReplError("\(input + kv) tokens exceed \(model)'s context of \(table.model.maxPositionEmbeddings)", usage: ReplHelp.usage("latency"))
+        guard input + kv <= cost.model.maxPositionEmbeddings else {
+            throw ReplError("\(input + kv) tokens exceed \(model)'s context of \(cost.model.maxPositionEmbeddings)", usage: ReplHelp.usage("latency"))
         }
-        let cost = IterationCost(table: table, allReduce: AllReduceModel(gpu: gpu))
         let breakdown = cost.breakdown(sequences: Array(repeating: (input: input, kvCache: kv), count: batch), emitting: batch)
         let milliseconds = breakdown.totalNs / 1e6
         // Tokens the iteration processes: the prompts' new tokens for prefill, one output token per sequence for decode.

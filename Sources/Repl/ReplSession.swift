@@ -12,6 +12,8 @@ public struct ReplSession: Sendable {
     public private(set) var replicas = 1
     public private(set) var router: RouterPolicy = .roundRobin
     public private(set) var scheduler = SchedulerConfig()
+    /// `--profile` of new engines and latency queries (a bundle or Vidur folder, one of our CSVs, `measured`); nil: our tables.
+    public private(set) var profile: String?
     /// The session clock: every engine has been simulated up to here.
     public internal(set) var clock: SimTime = .zero
     var engines: [ReplEngineKey: ServingEngine] = [:]
@@ -19,8 +21,9 @@ public struct ReplSession: Sendable {
     var sloMet: [ReplEngineKey: Int] = [:]
     private var nextID = 1
 
-    public init(loader: EngineLoader, hardware: String? = nil, model: String? = nil, tp: Int = 1) throws(ReplError) {
+    public init(loader: EngineLoader, hardware: String? = nil, model: String? = nil, tp: Int = 1, profile: String? = nil) throws(ReplError) {
         self.loader = loader
+        self.profile = profile
         let parser = ReplParser(models: loader.models.models.map(\.id), gpus: loader.gpus.gpus.map(\.name))
         self.hardware = try parser.gpu(hardware ?? "A100")
         defaultModel = try model.map { id throws(ReplError) in try parser.model(id) }
@@ -102,7 +105,7 @@ public struct ReplSession: Sendable {
         let key = ReplEngineKey(model: model, hardware: hardware, tp: tp)
         if engines[key] == nil {
             do {
-                var engine = try loader.engine(model: model, hardware: hardware, tp: tp, replicas: replicas, config: scheduler, router: router)
+                var engine = try loader.engine(model: model, hardware: hardware, tp: tp, replicas: replicas, config: scheduler, router: router, profile: profile)
                 engine.advance(to: clock)
                 engines[key] = engine
             } catch {

@@ -29,7 +29,7 @@ public struct ServeApp: Sendable {
         for model in configuration.models {
             let engine = try loader.engine(
                 model: model, hardware: configuration.hardware, tp: configuration.tp, replicas: configuration.replicas,
-                config: configuration.scheduler, router: configuration.router)
+                config: configuration.scheduler, router: configuration.router, profile: configuration.profile)
             drivers[model] = EngineDriver(engine: engine, speed: configuration.speed, maxQueue: configuration.maxQueue,
                                           metrics: ServeMetrics(model: model, registry: registry))
         }

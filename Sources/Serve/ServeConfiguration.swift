@@ -9,6 +9,8 @@ public struct ServeConfiguration: Sendable {
     public var replicas: Int
     public var scheduler: SchedulerConfig
     public var router: RouterPolicy
+    /// Measured latencies (`measured`, a bundle or Vidur folder, one of our CSVs); nil: perf_model/<GPU>.csv.
+    public var profile: String?
     /// Simulated seconds per wall-clock second.
     public var speed: Double
     /// When set, `/v1/*` requires `Authorization: Bearer <key>`.

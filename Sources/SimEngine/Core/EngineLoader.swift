@@ -32,12 +32,26 @@ public struct EngineLoader: Sendable {
         }
     }
 
+    /// The latency source of `model` at `tp` on `hardware`: `profile` (`measured`, a bundle or Vidur folder, one of
+    /// our CSVs), else `tableFile`, else perf_model/<GPU>.csv; and the GPU spec.
+    public func source(model: String, hardware: String, tp: Int, tableFile: String? = nil, profile: String? = nil) throws(SimEngineError) -> (any LatencySource, GPUSpec) {
+        do throws(PerfKitError) {
+            let config = try models.model(model)
+            let gpu = try gpus.gpu(hardware)
+            try config.requireTensorParallel(tp)
+            let source = try LatencySourceLoader(data: data).source(profile: profile, tableFile: tableFile, model: config, gpu: gpu, tp: tp)
+            return (source, gpu)
+        } catch {
+            throw SimEngineError(error)
+        }
+    }
+
     /// An engine for `model` on `replicas` × `tp` GPUs of `hardware`.
     public func engine(
         model: String, hardware: String, tp: Int = 1, replicas: Int = 1, config: SchedulerConfig = SchedulerConfig(),
-        router: RouterPolicy = .roundRobin, recordsTokenEvents: Bool = false, tableFile: String? = nil
+        router: RouterPolicy = .roundRobin, recordsTokenEvents: Bool = false, tableFile: String? = nil, profile: String? = nil
     ) throws(SimEngineError) -> ServingEngine {
-        let (table, gpu) = try table(model: model, hardware: hardware, tp: tp, tableFile: tableFile)
-        return try ServingEngine(table: table, gpu: gpu, config: config, replicas: replicas, router: router, recordsTokenEvents: recordsTokenEvents)
+        let (source, gpu) = try source(model: model, hardware: hardware, tp: tp, tableFile: tableFile, profile: profile)
+        return try ServingEngine(source: source, gpu: gpu, config: config, replicas: replicas, router: router, recordsTokenEvents: recordsTokenEvents)
     }
 }

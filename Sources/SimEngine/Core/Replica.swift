@@ -5,7 +5,7 @@ import PerfKit
 struct Replica {
     let index: Int
     let config: SchedulerConfig
-    let cost: IterationCost
+    let cost: any LatencySource
     var kv: KVCache
     /// Slots waiting to be scheduled; preempted requests go back to the front.
     var waiting = Deque<Int>()
@@ -17,14 +17,12 @@ struct Replica {
     var batch: [(slot: Int, tokens: Int)] = []
     var iterations = 0
     private var shapes: [(input: Int, kvCache: Int)] = []
-    private let maxTabulatedTokens: Int
 
-    init(index: Int, config: SchedulerConfig, cost: IterationCost, kvBlocks: Int) {
+    init(index: Int, config: SchedulerConfig, cost: any LatencySource, kvBlocks: Int) {
         self.index = index
         self.config = config
         self.cost = cost
         kv = KVCache(totalBlocks: kvBlocks, blockSize: config.blockSize)
-        maxTabulatedTokens = cost.table.maxTabulatedTokens
     }
 
     var isIdle: Bool { busyUntilNs == .max }
@@ -43,15 +41,13 @@ struct Replica {
         guard !batch.isEmpty else { return nil }
         shapes.removeAll(keepingCapacity: true)
         var emitting = 0
-        var tokens = 0
         for entry in batch {
             let state = states[entry.slot]
             shapes.append((entry.tokens, state.computedTokens))
             if state.computedTokens + entry.tokens == state.numTokens { emitting += 1 }
-            tokens += entry.tokens
         }
-        let ns = cost.ns(sequences: shapes, emitting: emitting)
-        return (Int64(ns.rounded(.up)) + config.cpuOverheadNs, tokens > maxTabulatedTokens)
+        let timing = cost.iteration(sequences: shapes, emitting: emitting)
+        return (Int64(timing.ns.rounded(.up)) + config.cpuOverheadNs, timing.extrapolated)
     }
 
     /// vLLM v1 (chunked) and Orca (whole prefills): running requests first, then admissions while budget,

@@ -7,6 +7,8 @@ public struct ServingEngine: Sendable {
     public let model: ModelConfig
     public let gpu: GPUSpec
     public let tp: Int
+    /// Where iteration times come from (our table, a bundle, a Vidur profile).
+    public let latencySource: any LatencySource
     public let config: SchedulerConfig
     public let routerPolicy: RouterPolicy
     /// KV blocks per replica.
@@ -37,22 +39,32 @@ public struct ServingEngine: Sendable {
         table: ModelLatencyTable, gpu: GPUSpec, config: SchedulerConfig = SchedulerConfig(), replicas: Int = 1,
         router: RouterPolicy = .roundRobin, recordsTokenEvents: Bool = false
     ) throws(SimEngineError) {
+        try self.init(
+            source: IterationCost(table: table, allReduce: AllReduceModel(gpu: gpu)), gpu: gpu, config: config,
+            replicas: replicas, router: router, recordsTokenEvents: recordsTokenEvents)
+    }
+
+    /// An engine of `replicas` replicas of `source`'s model on `gpu`, each on `source.tp` GPUs, timed by `source`.
+    public init(
+        source: any LatencySource, gpu: GPUSpec, config: SchedulerConfig = SchedulerConfig(), replicas: Int = 1,
+        router: RouterPolicy = .roundRobin, recordsTokenEvents: Bool = false
+    ) throws(SimEngineError) {
         try config.validate()
         guard replicas >= 1 else { throw SimEngineError("must be at least 1, found \(replicas)", location: "replicas") }
-        model = table.model
+        model = source.model
         self.gpu = gpu
-        tp = table.tp
+        tp = source.tp
+        latencySource = source
         self.config = config
         routerPolicy = router
         self.recordsTokenEvents = recordsTokenEvents
-        kvCapacity = try KVCapacity(model: table.model, memoryGB: gpu.memoryGB, tp: table.tp, config: config)
-        if let length = config.maxModelLen, length > table.model.maxPositionEmbeddings {
-            throw SimEngineError("\(length) is past \(table.model.id)'s context of \(table.model.maxPositionEmbeddings) tokens", location: "max_model_len")
+        kvCapacity = try KVCapacity(model: source.model, memoryGB: gpu.memoryGB, tp: source.tp, config: config)
+        if let length = config.maxModelLen, length > source.model.maxPositionEmbeddings {
+            throw SimEngineError("\(length) is past \(source.model.id)'s context of \(source.model.maxPositionEmbeddings) tokens", location: "max_model_len")
         }
-        maxModelLen = config.maxModelLen ?? table.model.maxPositionEmbeddings
-        let cost = IterationCost(table: table, allReduce: AllReduceModel(gpu: gpu))
+        maxModelLen = config.maxModelLen ?? source.model.maxPositionEmbeddings
         let blocks = kvCapacity.totalBlocks
-        self.replicas = (0..<replicas).map { Replica(index: $0, config: config, cost: cost, kvBlocks: blocks) }
+        self.replicas = (0..<replicas).map { Replica(index: $0, config: config, cost: source, kvBlocks: blocks) }
         self.router = Router(policy: router)
     }
 
@@ -100,8 +112,8 @@ public struct ServingEngine: Sendable {
     /// The least time a request of these lengths can take, ns: its prefill and decode iterations on an idle replica.
     public func loneRequestNs(input: Int, output: Int) -> Int64 {
         let cost = replicas[0].cost
-        let prefill = cost.ns(sequences: [(input: input, kvCache: 0)], emitting: 1)
-        let decode = cost.ns(sequences: [(input: 1, kvCache: input)], emitting: 1)
+        let prefill = cost.iteration(sequences: [(input: input, kvCache: 0)], emitting: 1).ns
+        let decode = cost.iteration(sequences: [(input: 1, kvCache: input)], emitting: 1).ns
         return Int64(prefill + Double(max(0, output - 1)) * decode) + Int64(output) * config.cpuOverheadNs
     }
 

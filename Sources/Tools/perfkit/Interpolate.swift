@@ -17,6 +17,9 @@ struct Interpolate: ParsableCommand {
     @Option(help: "Model id.") var model: String
     @Option(parsing: .unconditional, help: "Tensor-parallel degree.") var tp: Int = 1
     @Option(name: .customLong("table"), help: "Table file (default perf_model/<GPU>.csv).") var tableFile: String?
+    @Option(help: "Measured latencies: a bundle or Vidur folder, one of our CSVs, or \"measured\".") var profile: String?
+    @Option(parsing: .unconditional, help: "Decoding sequences, for a bundle's attention (--input is then the prefill chunk, --kv its cached tokens).") var nDecode: Int = 0
+    @Option(parsing: .unconditional, help: "Mean cached tokens of the decoding sequences, for a bundle's attention.") var kvDecode: Int = 0
     @Option(help: "Layer for a point query (e.g. q_proj, attn).") var layer: String?
     @Option(parsing: .unconditional, help: "Tokens (batch tokens, or new tokens for attention).") var input: Int?
     @Option(parsing: .unconditional, help: "Cached tokens (attention layers).") var kv: Int = 0
@@ -45,7 +48,24 @@ struct Interpolate: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let workspace = try Workspace(data)
-            let table = try workspace.modelTable(hardware: hardware, model: model, tp: tp, file: tableFile)
+            let table: ModelLatencyTable
+            if let profile {
+                let config = try workspace.models.model(model)
+                try config.requireTensorParallel(tp)
+                let source = try LatencySourceLoader(data: workspace.data).source(
+                    profile: profile, tableFile: tableFile, model: config, gpu: try workspace.gpus.gpu(hardware), tp: tp)
+                if let measured = source as? MeasuredLatencySource {
+                    guard let layer, let input else {
+                        throw PerfKitError("--dense works on our tables; write one from this profile with perfkit import")
+                    }
+                    try printMeasured(measured.profile, layer: layer, input: input)
+                    return
+                }
+                guard let cost = source as? IterationCost else { throw PerfKitError("--profile \(profile) is not a table this command reads") }
+                table = cost.table
+            } else {
+                table = try workspace.modelTable(hardware: hardware, model: model, tp: tp, file: tableFile)
+            }
             let context = table.model.maxPositionEmbeddings
             if let layer {
                 guard input! + kv <= context else {
@@ -69,6 +89,22 @@ struct Interpolate: ParsableCommand {
             }
             try write(denseTable(table), to: out)
         }
+    }
+
+    /// A point query on a measured profile: a dense layer by batch tokens, a per-sequence one by sequences, or a
+    /// bundle's 4-D attention.
+    private func printMeasured(_ profile: MeasuredProfile, layer: String, input: Int) throws(PerfKitError) {
+        let outside = " (extrapolated: outside the measured points)"
+        if layer == "attention", let grid = profile.attention {
+            let looked = grid.lookup(prefillChunk: input, kvPrefill: kv, decodeCount: nDecode, kvDecode: kvDecode)
+            print("\(Int(looked.ns)) ns\(looked.extrapolated ? outside : "")")
+            return
+        }
+        guard let found = profile.denseLayer(layer) ?? profile.perSequenceLayer(layer) else {
+            let names = profile.dense.map(\.name) + profile.perSequence.map(\.name) + (profile.attention == nil ? [] : ["attention"])
+            throw PerfKitError("layer \"\(layer)\" is not in this profile; its layers: \(names.joined(separator: ", "))")
+        }
+        print("\(Int(found.curve.ns(at: input))) ns\(found.curve.covers(input) ? "" : outside)")
     }
 
     /// The attention layers' new-token points of the dense table.

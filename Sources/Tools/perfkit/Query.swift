@@ -21,6 +21,7 @@ struct Query: ParsableCommand {
     @Option(parsing: .unconditional, help: "Sequences in the batch.") var batch: Int = 1
     @Option(parsing: .unconditional, help: "Tensor-parallel degree.") var tp: Int = 1
     @Option(name: .customLong("table"), help: "Table file (default perf_model/<GPU>.csv).") var tableFile: String?
+    @Option(help: "Measured latencies: a bundle or Vidur folder, one of our CSVs, or \"measured\".") var profile: String?
 
     func validate() throws {
         for (name, value) in [("--input", input), ("--batch", batch), ("--tp", tp)] where value < 1 {
@@ -39,16 +40,26 @@ struct Query: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let workspace = try Workspace(data)
-            let table = try workspace.modelTable(hardware: hardware, model: model, tp: tp, file: tableFile)
-            let gpu = try workspace.gpus.gpu(table.hardware)
-            let newTokens = phase == .decode ? 1 : input
-            guard newTokens + kv <= table.model.maxPositionEmbeddings else {
-                throw PerfKitError("\(newTokens + kv) tokens exceed \(table.model.id)'s context of \(table.model.maxPositionEmbeddings)")
+            let cost: any LatencySource
+            if let profile {
+                let config = try workspace.models.model(model)
+                try config.requireTensorParallel(tp)
+                cost = try LatencySourceLoader(data: workspace.data).source(
+                    profile: profile, tableFile: tableFile, model: config, gpu: try workspace.gpus.gpu(hardware), tp: tp)
+            } else {
+                let table = try workspace.modelTable(hardware: hardware, model: model, tp: tp, file: tableFile)
+                cost = IterationCost(table: table, allReduce: AllReduceModel(gpu: try workspace.gpus.gpu(table.hardware)))
             }
-            let cost = IterationCost(table: table, allReduce: AllReduceModel(gpu: gpu))
+            let newTokens = phase == .decode ? 1 : input
+            guard newTokens + kv <= cost.model.maxPositionEmbeddings else {
+                throw PerfKitError("\(newTokens + kv) tokens exceed \(cost.model.id)'s context of \(cost.model.maxPositionEmbeddings)")
+            }
             let sequences = Array(repeating: (input: newTokens, kvCache: kv), count: batch)
             let breakdown = cost.breakdown(sequences: sequences, emitting: batch)
-            print("\(table.model.id) on \(table.hardware) tp=\(tp), \(phase.rawValue): batch \(batch) × (input \(newTokens), kv \(kv))")
+            let timing = cost.iteration(sequences: sequences, emitting: batch)
+            print("\(cost.model.id) on \(cost.hardware) tp=\(tp), \(phase.rawValue): batch \(batch) × (input \(newTokens), kv \(kv))")
+            if profile != nil { print("from \(cost.provenance)") }
+            for note in cost.notes { print("note: \(note)") }
             print(pad("layer", 16) + pad("key", 24) + lpad("calls", 6) + lpad("µs/call", 12) + lpad("total ms", 11) + lpad("share", 8))
             for item in breakdown.items {
                 let share = breakdown.totalNs > 0 ? item.totalNs / breakdown.totalNs * 100 : 0
@@ -56,7 +67,7 @@ struct Query: ParsableCommand {
                       + lpad(String(format: "%.2f", item.nsPerCall / 1e3), 12)
                       + lpad(String(format: "%.3f", item.totalNs / 1e6), 11) + lpad(String(format: "%.1f%%", share), 8))
             }
-            print(String(format: "iteration: %.3f ms", breakdown.totalNs / 1e6))
+            print(String(format: "iteration: %.3f ms", breakdown.totalNs / 1e6) + (timing.extrapolated ? " (extrapolated: outside the measured or tabulated points)" : ""))
             if phase == .decode {
                 print(String(format: "decode throughput: %.0f tokens/s", Double(batch) / (breakdown.totalNs / 1e9)))
             }

@@ -13,6 +13,7 @@ struct ReplCommandLine: ParsableCommand {
 
     @Option(help: "Folder holding model_configs/, perf_model/ and hardware/.") var dataDir: String?
     @Option(help: "GPU of new engines.") var hardware: String = "A100"
+    @Option(help: "Measured latencies of new engines: a bundle or Vidur folder, one of our CSVs, or \"measured\".") var profile: String?
     @Option(help: "Default model of submit and load.") var model: String?
     @Option(parsing: .unconditional, help: "Tensor-parallel degree of new engines.") var tp: Int = 1
     @Option(help: "Run the commands of this file, then exit.") var script: String?
@@ -22,7 +23,7 @@ struct ReplCommandLine: ParsableCommand {
         var session: ReplSession
         do {
             let data = try DataDirectory.locate(explicit: dataDir)
-            session = try ReplSession(loader: try EngineLoader(data: data), hardware: hardware, model: model, tp: tp)
+            session = try ReplSession(loader: try EngineLoader(data: data), hardware: hardware, model: model, tp: tp, profile: profile)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure

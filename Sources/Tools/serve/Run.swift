@@ -20,6 +20,7 @@ struct Run: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Port to listen on.") var port: Int = 8000
     @Option(help: "Model id to serve (repeat for several).") var model: [String] = ["meta-llama/Llama-3.1-8B-Instruct"]
     @Option(help: "GPU name.") var hardware: String = "A100"
+    @Option(help: "Measured latencies: a bundle or Vidur folder, one of our CSVs, or \"measured\" (profiles/measured/ for --hardware, each --model, --tp).") var profile: String?
     @Option(parsing: .unconditional, help: "Tensor-parallel degree of each replica.") var tp: Int = 1
     @Option(parsing: .unconditional, help: "Replicas behind the router.") var replicas: Int = 1
     @Option(help: "vllm, orca or static.") var scheduler: SchedulerKind = .vllm
@@ -38,11 +39,12 @@ struct Run: AsyncParsableCommand {
         let app: ServeApp
         do {
             let data = try DataDirectory.locate(explicit: dataDir)
-            let configuration = ServeConfiguration(
+            var configuration = ServeConfiguration(
                 models: model, hardware: hardware, tp: tp, replicas: replicas,
                 scheduler: SchedulerConfig(kind: scheduler, maxNumBatchedTokens: maxNumBatchedTokens, maxNumSeqs: maxNumSeqs),
                 router: router, speed: speed, apiKey: apiKey, maxQueue: maxQueue, maxBodyBytes: maxBodyBytes,
                 outputLength: try LengthDistribution(parsing: outputLen), seed: seed)
+            configuration.profile = profile
             app = try ServeApp(configuration: configuration, loader: try EngineLoader(data: data))
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))

@@ -19,6 +19,7 @@ struct Run: ParsableCommand {
     @Option(help: "round_robin, least_outstanding or least_kv.") var router: RouterPolicy = .roundRobin
     @Option(help: "vllm, orca or static.") var scheduler: SchedulerKind = .vllm
     @Option(help: "Latency table file (default perf_model/<GPU>.csv).") var table: String?
+    @Option(help: "Measured latencies: a bundle or Vidur folder, one of our CSVs, or \"measured\" (profiles/measured/ for --hardware, --model, --tp).") var profile: String?
     @Option(help: "Trace file: .tsv (LLMServingSim), .csv (Vidur) or .jsonl.") var trace: String?
     @Option(help: "Trace format when the file name does not tell.") var traceFormat: TraceFormat?
     @OptionGroup var synthetic: SyntheticOptions
@@ -55,7 +56,8 @@ struct Run: ParsableCommand {
         let data: DataDirectory
         do { data = try DataDirectory.locate(explicit: dataDir) } catch { throw SimEngineError(error) }
         var engine = try EngineLoader(data: data).engine(
-            model: model, hardware: hardware, tp: tp, replicas: replicas, config: config, router: router, tableFile: table)
+            model: model, hardware: hardware, tp: tp, replicas: replicas, config: config, router: router, tableFile: table, profile: profile)
+        for note in engine.latencySource.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         let slo = ServiceLevelObjective(ttftMs: sloTtftMs, tpotMs: sloTpotMs)
         let outcome: SimulationRunner.Outcome
         if let trace {
