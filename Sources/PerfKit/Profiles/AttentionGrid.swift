@@ -75,11 +75,13 @@ public struct AttentionGrid: Sendable {
         var extrapolated = false
         let (pcLow, pcHigh, pcT) = Self.bracket(prefillChunks, pc, &extrapolated)
         let (ndLow, ndHigh, ndT) = Self.bracket(decodeCounts, nd, &extrapolated)
+        // A corner of weight 0 leaves the blend as it is, so it is not looked up (nor its absence flagged).
         let c00 = corner(pcLow, ndLow, kp, kv, &extrapolated)
-        let c01 = corner(pcLow, ndHigh, kp, kv, &extrapolated)
-        let c10 = corner(pcHigh, ndLow, kp, kv, &extrapolated)
-        let c11 = corner(pcHigh, ndHigh, kp, kv, &extrapolated)
+        let c01 = ndT == 0 ? c00 : corner(pcLow, ndHigh, kp, kv, &extrapolated)
         let v0 = c00 + ndT * (c01 - c00)
+        guard pcT != 0 else { return (max(1, v0.rounded(.towardZero)), extrapolated) }
+        let c10 = corner(pcHigh, ndLow, kp, kv, &extrapolated)
+        let c11 = ndT == 0 ? c10 : corner(pcHigh, ndHigh, kp, kv, &extrapolated)
         let v1 = c10 + ndT * (c11 - c10)
         return (max(1, (v0 + pcT * (v1 - v0)).rounded(.towardZero)), extrapolated)
     }
@@ -99,7 +101,7 @@ public struct AttentionGrid: Sendable {
         let (kpLow, kpHigh, kpT) = Self.bracket(sliceKVPrefill[slice], kp, &extrapolated)
         let rows = sliceRows[slice]
         let low = Self.rowValue(rows[kpLow], kv, &extrapolated)
-        if kpLow == kpHigh { return low }
+        if kpLow == kpHigh || kpT == 0 { return low }
         let high = Self.rowValue(rows[kpHigh], kv, &extrapolated)
         return low + kpT * (high - low)
     }

@@ -32,10 +32,13 @@ struct Interpolate: ParsableCommand {
     func validate() throws {
         guard dense != (layer != nil) else { throw ValidationError("give either --dense or --layer with --input") }
         if layer != nil, input == nil { throw ValidationError("--layer needs --input") }
-        for (name, value) in [("--input", input ?? 1), ("--max-input", maxInput), ("--input-step", inputStep), ("--kv-step", kvStep), ("--tp", tp)] where value < 1 {
+        // A bundle's attention takes --input 0: no prefill chunk, decodes only.
+        let leastInput = layer == "attention" && profile != nil ? 0 : 1
+        guard (input ?? 1) >= leastInput else { throw ValidationError("--input must be at least \(leastInput), found \(input!)") }
+        for (name, value) in [("--max-input", maxInput), ("--input-step", inputStep), ("--kv-step", kvStep), ("--tp", tp)] where value < 1 {
             throw ValidationError("\(name) must be at least 1, found \(value)")
         }
-        guard kv >= 0 else { throw ValidationError("--kv must not be negative, found \(kv)") }
+        guard kv >= 0, nDecode >= 0, kvDecode >= 0 else { throw ValidationError("--kv, --n-decode and --kv-decode must not be negative") }
         // Past any context; checked against the model's own once it is loaded.
         for (name, value) in [("--input", input ?? 1), ("--kv", kv), ("--max-input", maxInput)] where value > TableValidator.maxKeyTokens {
             throw ValidationError("\(name) must be at most \(TableValidator.maxKeyTokens), found \(value)")
