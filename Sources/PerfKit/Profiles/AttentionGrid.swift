@@ -18,7 +18,10 @@ public struct AttentionGrid: Sendable {
     public struct Point: Sendable, Hashable {
         public var prefillChunk, kvPrefill, decodeCount, kvDecode: Int
         public var ns: Double
-        public init(prefillChunk: Int, kvPrefill: Int, decodeCount: Int, kvDecode: Int, ns: Double) {
+        /// The row's line in attention.csv; 0 when not read from a file.
+        public var line: Int
+        public init(prefillChunk: Int, kvPrefill: Int, decodeCount: Int, kvDecode: Int, ns: Double, line: Int = 0) {
+            self.line = line
             self.prefillChunk = prefillChunk
             self.kvPrefill = kvPrefill
             self.decodeCount = decodeCount

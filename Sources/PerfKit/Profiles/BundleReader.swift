@@ -86,7 +86,7 @@ public enum BundleReader {
             let sorted = points[name]!.sorted { $0.key < $1.key }
             return MeasuredProfile.Layer(
                 name: name, curve: MeasuredCurve(keys: sorted.map(\.key), valuesNs: sorted.map(\.ns)),
-                file: csv.file, line: points[name]![0].line)
+                file: csv.file, lines: sorted.map(\.line))
         }
     }
 
@@ -103,7 +103,7 @@ public enum BundleReader {
                 throw PerfKitError("duplicate key (\(key.map(String.init).joined(separator: ","))); first at line \(first)", file: csv.file, line: row.line)
             }
             seen[key] = row.line
-            points.append(.init(prefillChunk: key[0], kvPrefill: key[1], decodeCount: key[2], kvDecode: key[3], ns: MeasuredCurve.loadedNs(micros: micros)))
+            points.append(.init(prefillChunk: key[0], kvPrefill: key[1], decodeCount: key[2], kvDecode: key[3], ns: MeasuredCurve.loadedNs(micros: micros), line: row.line))
         }
         guard !points.isEmpty else { throw PerfKitError("attention.csv has no rows", file: csv.file, line: 1) }
         return points

@@ -6,12 +6,13 @@ public struct MeasuredProfile: Sendable {
         case vidur
     }
 
-    /// One measured layer with the file and line of its first row.
+    /// One measured layer with its file and the line of each key's row (the first, for averaged repeats).
     public struct Layer: Sendable {
         public var name: String
         public var curve: MeasuredCurve
         public var file: String
-        public var line: Int
+        public var lines: [Int]
+        public var line: Int { lines.first ?? 0 }
     }
 
     public var format: Format

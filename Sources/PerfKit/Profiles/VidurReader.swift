@@ -70,7 +70,7 @@ public enum VidurReader {
             return MeasuredProfile.Layer(
                 name: name,
                 curve: MeasuredCurve(keys: keys, valuesNs: keys.map { max(1, (sums[slot][$0]!.total / Double(sums[slot][$0]!.count)).rounded()) }),
-                file: csv.file, line: sums[slot][keys[0]]!.line)
+                file: csv.file, lines: keys.map { sums[slot][$0]!.line })
         }
         var notes: [String] = []
         if !repeated.isEmpty {
