@@ -95,7 +95,7 @@ public struct LatencySourceLoader: Sendable {
                 for name in children(vidur.appendingPathComponent("\(gpu)/\(org)")) {
                     let url = vidur.appendingPathComponent("\(gpu)/\(org)/\(name)")
                     if VidurReader.isVidurFolder(url) {
-                        found.append(Shipped(url: url, format: .vidur, hardware: gpu, model: "\(org)/\(name)", tps: Self.vidurTPs(url)))
+                        found.append(Shipped(url: url, format: .vidur, hardware: gpu, model: "\(org)/\(name)", tps: shippedTPs(vidur: url)))
                     }
                 }
             }
@@ -108,7 +108,8 @@ public struct LatencySourceLoader: Sendable {
         shippedProfiles().first { ProfileNames.sameGPU($0.hardware, gpu) && ProfileNames.sameModel($0.model, model) && $0.tps.contains(tp) }?.url
     }
 
-    private static func vidurTPs(_ url: URL) -> [Int] {
+    /// The tp degrees (`num_tensor_parallel_workers`) a Vidur folder's mlp.csv holds.
+    public func shippedTPs(vidur url: URL) -> [Int] {
         guard let csv = try? ProfileCSV(url: url.appendingPathComponent("mlp.csv"), expecting: ""),
               let column = try? csv.column("num_tensor_parallel_workers") else { return [] }
         return Set(csv.rows.compactMap { Int($0.cells[column]) }).sorted()
