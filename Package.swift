@@ -135,6 +135,15 @@ if Context.environment["BENCHMARKS"] != nil {
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "ProfileBenchmarks",
+            dependencies: [
+                "PerfKit",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ProfileBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "SimEngineBenchmarks",
             dependencies: [
                 "SimEngine",

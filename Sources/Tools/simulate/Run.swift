@@ -57,6 +57,7 @@ struct Run: ParsableCommand {
         do { data = try DataDirectory.locate(explicit: dataDir) } catch { throw SimEngineError(error) }
         var engine = try EngineLoader(data: data).engine(
             model: model, hardware: hardware, tp: tp, replicas: replicas, config: config, router: router, tableFile: table, profile: profile)
+        if profile != nil { FileHandle.standardError.write(Data("latencies: \(engine.latencySource.provenance)\n".utf8)) }
         for note in engine.latencySource.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         let slo = ServiceLevelObjective(ttftMs: sloTtftMs, tpotMs: sloTpotMs)
         let outcome: SimulationRunner.Outcome

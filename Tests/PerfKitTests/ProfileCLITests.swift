@@ -1,0 +1,40 @@
+import Foundation
+import PerfKit
+import TestSupport
+import Testing
+
+/// `perfkit import`, `export`, `validate`, `query` and `interpolate` on the shipped measured profiles.
+@Suite struct ProfileCLITests {
+    func run(_ arguments: [String]) async throws -> Tool.Outcome { try await Tool.run("perfkit", arguments) }
+    static let bundle = MeasuredProfileTests.rtx4090.path
+
+    @Test func importRefusesToOverwriteAFileWithoutForce() async throws {
+        let out = try RepositoryData.temporaryFolder().appendingPathComponent("rtx4090.csv")
+        try Data("keep me\n".utf8).write(to: out)
+        let arguments = ["import", "--from", "lss-bundle", Self.bundle, "--hardware", "RTX4090", "--model", "meta-llama/Llama-3.1-8B", "--out", out.path]
+        let refused = try await run(arguments)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("already exists; pass --force"))
+        #expect(try String(contentsOf: out, encoding: .utf8) == "keep me\n")
+        let forced = try await run(arguments + ["--force"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(try LatencyTable.load(from: out).rows.count == 2123)
+    }
+
+    @Test func validateReportsFoldersAndExitsZeroWithoutErrors() async throws {
+        let result = try await run(["validate", Self.bundle])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("dense.csv:32: warning [monotone-input]: act_fn falls"))
+        #expect(result.stdout.contains("1 file(s): 0 error(s)"))
+    }
+
+    @Test func queryAndInterpolateReadTheMeasuredProfile() async throws {
+        let query = try await run(["query", "--hardware", "RTX4090", "--model", "meta-llama/Llama-3.1-8B", "--profile", "measured", "--phase", "decode", "--kv", "1024", "--batch", "8"])
+        #expect(query.status == 0, "\(query.stderr)")
+        #expect(query.stdout.contains("attention       prefill_chunk=0 kv_prefill=0 n_decode=8 kv_decode=1024"))
+        #expect(query.stdout.contains("sampler"))
+        let point = try await run(["interpolate", "--hardware", "RTX4090", "--model", "meta-llama/Llama-3.1-8B", "--profile", Self.bundle,
+                                   "--layer", "attention", "--input", "0", "--n-decode", "8", "--kv-decode", "1024"])
+        #expect(point.stdout == "55582 ns\n", "\(point.stderr)")
+    }
+}
