@@ -5,5 +5,5 @@ struct PerfKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perfkit",
         abstract: "Generate, extend, interpolate, validate and query per-GPU LLM latency tables.",
-        subcommands: [Generate.self, Extend.self, Interpolate.self, Validate.self, Query.self, List.self])
+        subcommands: [Generate.self, Extend.self, Interpolate.self, Validate.self, Query.self, List.self, Calibrate.self])
 }
