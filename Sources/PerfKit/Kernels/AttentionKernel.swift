@@ -42,17 +42,17 @@ public struct AttentionKernel: Sendable, Hashable, Codable {
         let kvWidth = heads.keyValue * heads.dimension
         let qWidth = heads.query * heads.dimension
         let context = kvCache + input
-        if input == 1 {
-            let bytes = (2 * context * kvWidth + 2 * qWidth) * heads.bytesPerElement
-            return bytes / (gpu.peakBytesPerNs * decodeEfficiency) + decodeSequenceNs
-        }
+        let decodeBytes = (2 * context * kvWidth + 2 * input * qWidth) * heads.bytesPerElement
+        let decodeNs = decodeBytes / (gpu.peakBytesPerNs * decodeEfficiency) + decodeSequenceNs
+        if input == 1 { return decodeNs }
         let pairs = input * kvCache + input * (input + 1) / 2
         let meanContext = pairs / input
         let flops = 4 * heads.query * heads.dimension * pairs
         let computeNs = flops * (meanContext + prefillHalfContext) / meanContext / (gpu.peakFlopsPerNs * prefillEfficiency)
         let walkNs = context * keyLatencyNs
         let memoryNs = (2 * input * qWidth + 2 * context * kvWidth) * heads.bytesPerElement / (gpu.peakBytesPerNs * decodeEfficiency)
-        return (computeNs * computeNs + walkNs * walkNs + memoryNs * memoryNs).squareRoot()
+        // A chunk never costs less than streaming its context as a decode would, so time rises with new tokens.
+        return max((computeNs * computeNs + walkNs * walkNs + memoryNs * memoryNs).squareRoot(), decodeNs)
     }
 
     /// A whole batch's attention in one layer, ns.

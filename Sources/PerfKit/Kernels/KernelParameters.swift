@@ -51,9 +51,14 @@ public struct KernelParameters: Sendable, Hashable, Codable {
         return result
     }
 
-    /// Geometric mean: efficiencies and times combine as ratios.
+    /// Geometric mean, to four significant digits: efficiencies and times combine as ratios. A zero (a size
+    /// the fit found unneeded) makes the mean zero.
     static func mean(_ values: [Double]) -> Double {
-        exp(values.reduce(0) { $0 + log(max($1, 1e-12)) } / Double(values.count))
+        guard values.allSatisfy({ $0 > 0 }) else { return 0 }
+        guard values.count > 1 else { return values[0] }
+        let value = exp(values.reduce(0) { $0 + log($1) } / Double(values.count))
+        let scale = pow(10, 3 - floor(log10(value)))
+        return (value * scale).rounded() / scale
     }
 }
 
