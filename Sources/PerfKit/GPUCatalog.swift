@@ -1,30 +1,62 @@
 public import Foundation
 
-/// The GPU specs of `hardware/gpus.json`, by name.
+/// The GPU specs of `hardware/gpus.json`, by name, with missing kernel classes derived (`KernelDerivation`).
 public struct GPUCatalog: Sendable {
+    /// The GPUs with derived kernel parameters filled in.
     public let gpus: [GPUSpec]
+    /// The GPUs as the file declares them (what `perfkit calibrate` rewrites).
+    public let declared: [GPUSpec]
+    /// The file's `_comment`.
+    public let comment: String?
 
-    public init(gpus: [GPUSpec]) { self.gpus = gpus }
+    public init(gpus: [GPUSpec]) {
+        declared = gpus
+        comment = nil
+        self.gpus = KernelDerivation.resolve(gpus)
+    }
 
     /// Loads and checks a spec file; errors name the file and the GPU.
     public init(file: URL) throws(PerfKitError) {
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw PerfKitError("cannot read GPU spec file", location: file.path)
         }
-        struct SpecFile: Decodable { var gpus: [GPUSpec] }
-        let decoded: SpecFile
+        let decoded: GPUSpecFile
         do {
-            decoded = try JSONDecoder().decode(SpecFile.self, from: data)
+            decoded = try JSONDecoder().decode(GPUSpecFile.self, from: data)
         } catch {
             throw PerfKitError("invalid GPU spec file: \(error)", location: file.path)
         }
         for gpu in decoded.gpus { try gpu.validate(file: file.path) }
-        gpus = decoded.gpus
+        declared = decoded.gpus
+        comment = decoded.comment
+        gpus = KernelDerivation.resolve(decoded.gpus)
     }
 
     /// The GPU named `name` (case-insensitive), or an error listing the known ones.
     public func gpu(_ name: String) throws(PerfKitError) -> GPUSpec {
         if let gpu = gpus.first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) { return gpu }
         throw PerfKitError("unknown GPU \"\(name)\"; known: \(gpus.map(\.name).joined(separator: ", "))")
+    }
+}
+
+/// The layout of `hardware/gpus.json`.
+public struct GPUSpecFile: Sendable, Codable {
+    public var comment: String?
+    public var gpus: [GPUSpec]
+
+    public init(comment: String?, gpus: [GPUSpec]) {
+        self.comment = comment
+        self.gpus = gpus
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case comment = "_comment", gpus
+    }
+
+    /// The file's JSON, keys sorted so that rewrites diff line by line.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self) + Data("\n".utf8)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Datasheet figures of one GPU and the efficiencies that `perfkit generate` applies to them.
+/// Datasheet figures of one GPU and the fitted kernel parameters that `perfkit generate` applies to them.
 public struct GPUSpec: Sendable, Hashable, Codable {
     /// Short name used in tables and on the command line (`A100`).
     public var name: String
@@ -13,14 +13,14 @@ public struct GPUSpec: Sendable, Hashable, Codable {
     public var memoryGB: Double
     /// The original LLMServingSim's speed factor versus RTX3090.
     public var relativeFactor: Double
-    /// Achieved fraction of peak FLOP/s in large GEMMs.
-    public var computeEfficiency: Double
-    /// Achieved fraction of peak memory bandwidth in streaming reads.
-    public var memoryEfficiency: Double
-    /// Smallest time of one kernel, ns.
-    public var launchFloorNs: Double
+    /// Chip generation (`Ampere`, `Hopper`); GPUs without measurements take their kernel parameters from it.
+    public var architecture: String
     /// Per-GPU all-reduce bus bandwidth (NVLink or PCIe), GB/s, one direction.
     public var interconnectGBps: Double
+    /// Kernel parameters fitted by `perfkit calibrate`; after loading a catalog, every class is filled.
+    public var kernels: KernelParameters?
+    /// All-reduce parameters fitted to measured curves, where there are some.
+    public var allReduce: AllReduceFit?
 
     enum CodingKeys: String, CodingKey {
         case name, description
@@ -28,10 +28,10 @@ public struct GPUSpec: Sendable, Hashable, Codable {
         case memoryBandwidthGBps = "memory_bandwidth_gbps"
         case memoryGB = "memory_gb"
         case relativeFactor = "relative_factor"
-        case computeEfficiency = "compute_efficiency"
-        case memoryEfficiency = "memory_efficiency"
-        case launchFloorNs = "launch_floor_ns"
+        case architecture
         case interconnectGBps = "interconnect_gbps"
+        case kernels
+        case allReduce = "all_reduce"
     }
 
     /// Peak FLOP per nanosecond.
@@ -44,25 +44,20 @@ public struct GPUSpec: Sendable, Hashable, Codable {
         max(work.flops / peakFlopsPerNs, work.bytes / peakBytesPerNs)
     }
 
-    /// The modelled kernel time: roofline at the achieved efficiencies plus the launch floor, ns.
-    public func modelledNs(_ work: LayerWork) -> Double {
-        max(work.flops / (peakFlopsPerNs * computeEfficiency),
-            work.bytes / (peakBytesPerNs * memoryEfficiency)) + launchFloorNs
-    }
-
     /// Checks that every figure is positive and efficiencies are in (0, 1].
     func validate(file: String) throws(PerfKitError) {
         let positive: [(String, Double)] = [
             ("fp16_tflops", fp16TFLOPS), ("memory_bandwidth_gbps", memoryBandwidthGBps), ("memory_gb", memoryGB),
-            ("relative_factor", relativeFactor), ("launch_floor_ns", launchFloorNs),
-            ("interconnect_gbps", interconnectGBps),
+            ("relative_factor", relativeFactor), ("interconnect_gbps", interconnectGBps),
         ]
         for (field, value) in positive where !(value > 0) {
             throw PerfKitError("GPU \(name): field \"\(field)\" must be positive, found \(value)", location: file)
         }
-        for (field, value) in [("compute_efficiency", computeEfficiency), ("memory_efficiency", memoryEfficiency)]
-        where !(value > 0 && value <= 1) {
-            throw PerfKitError("GPU \(name): field \"\(field)\" must be in (0, 1], found \(value)", location: file)
+        for (field, value, range) in kernels?.boundedFields ?? [] where !range.contains(value) {
+            throw PerfKitError("GPU \(name): kernel parameter \"\(field)\" must be in \(range), found \(value)", location: file)
+        }
+        if let allReduce, !(allReduce.latencyNs > 0 && allReduce.busGBps > 0) {
+            throw PerfKitError("GPU \(name): all_reduce latency_ns and bus_gbps must be positive", location: file)
         }
     }
 }

@@ -44,8 +44,10 @@ public enum TableExtender {
                 model = try models.model(row.model)
                 configs[row.model] = model
             }
-            let work = LayerWork(layer: layer, model: model, tp: row.tp, input: row.input, kvCache: row.kvCache)
-            let ratio = target.modelledNs(work) / source.modelledNs(work)
+            func modelled(_ gpu: GPUSpec) -> Double {
+                gpu.modelledNs(layer: layer, model: model, tp: row.tp, input: row.input, kvCache: row.kvCache)
+            }
+            let ratio = modelled(target) / modelled(source)
             result.rows[index].hardware = target.name
             result.rows[index].latencyNs = try scaled(row, by: ratio, table: table, rounding: .up)
         }

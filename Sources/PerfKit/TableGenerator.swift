@@ -1,4 +1,4 @@
-/// Generates latency rows from a model config and a GPU spec by the roofline in `GPUSpec.modelledNs`.
+/// Generates latency rows from a model config and a GPU spec by its fitted kernel models (`GPUSpec.modelledNs`).
 public enum TableGenerator {
     /// Tensor-parallel degrees written by `generate --all`.
     public static let standardTPs = [1, 2, 4, 8]
@@ -9,10 +9,10 @@ public enum TableGenerator {
         var rows: [LatencyRow] = []
         for layer in model.layers {
             func append(input: Int, kvCache: Int) {
-                let work = LayerWork(layer: layer, model: model, tp: tp, input: input, kvCache: kvCache)
+                let ns = gpu.modelledNs(layer: layer, model: model, tp: tp, input: input, kvCache: kvCache)
                 rows.append(LatencyRow(
                     hardware: gpu.name, model: model.id, layerName: layer.rawValue, input: input, kvCache: kvCache,
-                    latencyNs: Int64(gpu.modelledNs(work).rounded(.up)), tp: tp))
+                    latencyNs: Int64(ns.rounded(.up)), tp: tp))
             }
             if layer.isAttention {
                 for input in grid.attentionInputPoints {

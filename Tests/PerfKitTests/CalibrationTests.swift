@@ -2,66 +2,108 @@ import Foundation
 import PerfKit
 import Testing
 
-/// Whole-iteration times of the shipped tables against published vLLM measurements (docs/CALIBRATION.md).
+/// The shipped kernel parameters against the measured kernels they were fitted to, and on held-out GPUs
+/// (docs/CALIBRATION.md).
 @Suite struct CalibrationTests {
-    static let llama = "meta-llama/Llama-3.1-8B-Instruct"
+    static let measured = RepositoryData.root.appendingPathComponent("profiles/measured")
 
-    func iterationMs(_ gpuName: String, input: Int, kv: Int, batch: Int, model: String = llama, tp: Int = 1) throws -> Double {
+    /// Read once: the profiles hold some 190,000 rows.
+    static let loaded = Result { try CalibrationInput.samples(at: measured, models: try RepositoryData.models()) }
+
+    static func samples() throws -> CalibrationInput.SamplesByGPU { try loaded.get() }
+
+    static func errors(_ gpuName: String) throws -> CalibrationError {
         let gpu = try RepositoryData.gpu(gpuName)
-        let table = try ModelLatencyTable(
-            table: try LatencyTable.load(from: RepositoryData.directory.tableURL(hardware: gpuName)),
-            model: try RepositoryData.model(model), tp: tp)
-        let cost = IterationCost(table: table, allReduce: AllReduceModel(gpu: gpu))
-        return cost.ns(sequences: Array(repeating: (input: input, kvCache: kv), count: batch), emitting: batch) / 1e6
+        let samples = try #require(try Self.samples().first { $0.key.caseInsensitiveCompare(gpuName) == .orderedSame }?.value)
+        let parameters = try #require(gpu.kernels)
+        return CalibrationError(samples, gpu: gpu, parameters: parameters, allReduce: AllReduceModel(gpu: gpu))
     }
 
-    @Test(arguments: [
-        // GPU, batch, published per-step decode time (ms) ± tolerance: Lambda vLLM 0.6 Llama-3-8B, ITL / 10 scheduler steps.
-        ("H100", 1, 7.05, 0.6), ("A100", 1, 11.4, 0.9),
-        ("H100", 32, 8.0, 0.8), ("A100", 32, 13.5, 1.2),
-    ])
-    func decodeStepMatchesPublishedMeasurements(gpu: String, batch: Int, publishedMs: Double, tolerance: Double) throws {
-        let ms = try iterationMs(gpu, input: 1, kv: 400, batch: batch) + 0.2
-        #expect(abs(ms - publishedMs) <= tolerance, "\(gpu) batch \(batch): \(ms) ms vs \(publishedMs) ms")
+    @Test(arguments: ["RTX4090", "RTXPRO6000", "A100", "H100", "A40"])
+    func fittedGEMMsAndElementwiseKernelsMatchTheMeasuredOnes(gpuName: String) throws {
+        let errors = try Self.errors(gpuName)
+        let gemm = try #require(errors.byClass[.gemm])
+        #expect(gemm.medianPercent <= 10, "\(gpuName) GEMM median \(gemm.medianPercent) %")
+        for kind in ElementwiseKind.allCases {
+            guard let figure = errors.byClass[.elementwise(kind)] else { continue }
+            #expect(figure.medianPercent <= 45, "\(gpuName) \(kind) median \(figure.medianPercent) %")
+        }
     }
 
-    @Test(arguments: [
-        // GPU, published single-stream decode time (ms) of Llama-3-8B F16, llama.cpp tg512: within 15 %, never faster.
-        ("RTX4090", 18.2), ("RTX4080", 24.6), ("RTX3090", 21.1), ("A6000", 24.6), ("A40", 29.2), ("L40", 22.9),
-    ])
-    func singleStreamDecodeOfGDDRCardsIsCloseToMeasured(gpu: String, publishedMs: Double) throws {
-        let ms = try iterationMs(gpu, input: 1, kv: 512, batch: 1) + 0.2
-        #expect(ms >= publishedMs * 0.97 && ms <= publishedMs * 1.15, "\(gpu): \(ms) ms vs \(publishedMs) ms")
+    @Test(arguments: ["RTX4090", "RTXPRO6000"])
+    func fittedAttentionMatchesTheMeasuredBatches(gpuName: String) throws {
+        let attention = try #require(try Self.errors(gpuName).byClass[.attention])
+        #expect(attention.points > 8_000)
+        #expect(attention.medianPercent <= 25, "\(gpuName) attention median \(attention.medianPercent) %")
     }
 
-    @Test func allReducesOverPCIeCostMoreThanOverNVLink() throws {
-        let pcie = AllReduceModel(gpu: try RepositoryData.gpu("L40")), nvlink = AllReduceModel(gpu: try RepositoryData.gpu("A100"))
-        #expect(pcie.ns(bytes: 8192, tp: 2) > 3 * nvlink.ns(bytes: 8192, tp: 2))
-        #expect(pcie.ns(bytes: 8192, tp: 1) == 0)
-    }
-
-    @Test(arguments: [("A100", 70.0, 95.0), ("H100", 25.0, 50.0)])
-    func prefillOfAThousandTokensIsInThePublishedRange(gpu: String, lowMs: Double, highMs: Double) throws {
-        let ms = try iterationMs(gpu, input: 1024, kv: 0, batch: 1)
-        #expect(ms >= lowMs && ms <= highMs, "\(gpu): \(ms) ms")
-    }
-
-    @Test(arguments: ["H100", "A100", "L40", "RTX4090", "A6000", "A40", "RTX4080", "RTX3090", "A10", "V100", "T4"])
-    func decodeIsNeverFasterThanReadingTheWeights(gpuName: String) throws {
+    @Test(arguments: ["A100", "H100"])
+    func fittedAllReduceFollowsVidursMeasuredCurve(gpuName: String) throws {
+        // The shipped curve is fitted to the DGX (NVSwitch) runs; the pairwise-NVLink runs scatter by ±50 %.
         let gpu = try RepositoryData.gpu(gpuName)
-        let model = try RepositoryData.model(Self.llama)
-        let floorMs = Double(model.weightBytes - model.vocabSize * model.hiddenSize * model.bytesPerElement) / gpu.peakBytesPerNs / 1e6
-        #expect(try iterationMs(gpuName, input: 1, kv: 0, batch: 1) > floorMs)
+        let all = try Self.samples()
+        let samples = try #require(all[gpuName]).filter { $0.kernelClass == .allReduce && $0.group.contains("_dgx") }
+        let parameters = try #require(gpu.kernels)
+        let errors = CalibrationError(samples, gpu: gpu, parameters: parameters, allReduce: AllReduceModel(gpu: gpu))
+        let allReduce = try #require(errors.byClass[.allReduce])
+        #expect(allReduce.points > 2_000)
+        #expect(allReduce.medianPercent <= 15, "\(gpuName) all-reduce median \(allReduce.medianPercent) %")
     }
 
-    @Test func fasterGPUsAreFasterInBothPhases() throws {
-        #expect(try iterationMs("H100", input: 1, kv: 512, batch: 8) < iterationMs("A100", input: 1, kv: 512, batch: 8))
-        #expect(try iterationMs("A100", input: 2048, kv: 0, batch: 1) < iterationMs("T4", input: 2048, kv: 0, batch: 1))
+    @Test func heldOutGPUsArePredictedFromTheOthersFits() throws {
+        // Every eighth sample keeps the fits quick in a debug build; the full table is `perfkit calibrate --evaluate`.
+        let thinned = try Self.samples().mapValues { samples in
+            samples.enumerated().filter { $0.offset % 8 == 0 && $0.element.kernelClass != .allReduce }.map(\.element)
+        }
+        let rows = try LeaveOneOut.evaluate(thinned, gpus: try RepositoryData.gpus())
+        #expect(rows.count == 5)
+        // RTX 4090's GEMMs reach 99 % of its datasheet peak, the others 73-77 %: it is the outlier the bound allows.
+        let gemm = rows.compactMap { $0.error.byClass[.gemm]?.medianPercent }.sorted()
+        #expect(gemm.count == 5)
+        #expect(gemm[2] <= 12, "held-out GEMM medians \(gemm)")
+        #expect(gemm.last! <= 35, "held-out GEMM medians \(gemm)")
+        for row in rows {
+            if let attention = row.error.byClass[.attention] {
+                #expect(attention.medianPercent <= 35, "\(row.gpu) held-out attention median \(attention.medianPercent) %")
+            }
+        }
     }
 
-    @Test func tensorParallelDecodeOfSeventyBillionIsFasterOnMoreGPUs() throws {
-        let two = try iterationMs("H100", input: 1, kv: 1024, batch: 8, model: "meta-llama/Llama-3.1-70B-Instruct", tp: 2)
-        let four = try iterationMs("H100", input: 1, kv: 1024, batch: 8, model: "meta-llama/Llama-3.1-70B-Instruct", tp: 4)
-        #expect(four < two)
+    @Test func everyShippedGPUHasParametersForEveryKernelClass() throws {
+        for gpu in try RepositoryData.gpus().gpus {
+            #expect(gpu.kernels?.isComplete == true, "\(gpu.name)")
+            #expect(gpu.kernels?.source.isEmpty == false, "\(gpu.name)")
+        }
+    }
+
+    @Test func aGPUWithoutMeasurementsBorrowsItsArchitecturesFits() throws {
+        let h200 = try RepositoryData.gpu("H200"), h100 = try RepositoryData.gpu("H100")
+        #expect(h200.kernels?.gemm == h100.kernels?.gemm)
+        #expect(h200.kernels?.source.contains("Hopper") == true)
+    }
+
+    @Test func calibratingReportsWhatChangesAndKeepsOtherGPUs() throws {
+        let catalog = try RepositoryData.gpus()
+        let all = try Self.samples()
+        let samples = try #require(all["RTX4090"]).filter { $0.kernelClass == .elementwise(.norm) }
+        var shifted = samples
+        for index in shifted.indices { shifted[index].measuredNs *= 1.5 }
+        let calibration = try Calibration(samples: shifted, gpuName: "RTX4090", catalog: catalog, source: "test")
+        #expect(calibration.changes.contains { $0.hasPrefix("elementwise.norm.efficiency") })
+        #expect(!calibration.changes.contains { $0.hasPrefix("gemm.") })
+        let before = try #require(calibration.before.byClass[.elementwise(.norm)])
+        let after = try #require(calibration.after.byClass[.elementwise(.norm)])
+        #expect(after.medianPercent < before.medianPercent)
+        #expect(calibration.updatedFile.gpus.count == catalog.declared.count)
+        #expect(calibration.updatedFile.gpus.filter { $0.name != "RTX4090" } == catalog.declared.filter { $0.name != "RTX4090" })
+    }
+
+    @Test func aMalformedProfileRowNamesItsFileAndLine() throws {
+        let folder = try RepositoryData.temporaryFolder().appendingPathComponent("compute/a100/org/model")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("num_tokens,num_tensor_parallel_workers\n1,1,7\n".utf8).write(to: folder.appendingPathComponent("mlp.csv"))
+        #expect { try CalibrationInput.samples(at: folder, models: try RepositoryData.models()) } throws: { error in
+            "\(error)".contains("mlp.csv:2") && "\(error)".contains("expected 2 fields")
+        }
     }
 }

@@ -56,15 +56,16 @@ import Testing
 }
 
 @Suite struct GPUCatalogTests {
-    @Test func shipsTheElevenGPUsOfTheDatasheet() throws {
+    @Test func shipsTheFifteenGPUsOfTheDatasheets() throws {
         let names = Set(try RepositoryData.gpus().gpus.map(\.name))
-        #expect(names.isSuperset(of: ["RTX3090", "A100", "H100", "V100", "RTX4090", "A6000", "A40", "RTX4080", "L40", "A10", "T4"]))
+        #expect(names.isSuperset(of: ["RTX3090", "A100", "H100", "V100", "RTX4090", "A6000", "A40", "RTX4080", "L40", "A10", "T4",
+                                      "H200", "B200", "L40S", "RTXPRO6000"]))
     }
 
     @Test func lookupIsCaseInsensitiveAndUnknownNamesListKnownOnes() throws {
         let gpus = try RepositoryData.gpus()
         #expect(try gpus.gpu("h100").name == "H100")
-        let error = #expect(throws: PerfKitError.self) { try gpus.gpu("B200") }
+        let error = #expect(throws: PerfKitError.self) { try gpus.gpu("MI300X") }
         #expect(error?.message.contains("A100") == true)
     }
 }

@@ -26,7 +26,7 @@ import Testing
         (["query", "--hardware", "A100", "--model", "qwen/Qwen3-8B", "--phase", "decode", "--kv", "-5"], "--kv"),
         (["extend", "--from", "RTX3090", "--to", "L40", "1e-10"], "100 s"),
         (["query", "--hardware", "A100", "--model", "qwen/Qwen3-8B", "--phase", "decode", "--batch", "9223372036854775807"], "--batch must be at most 4096"),
-        (["query", "--hardware", "H200", "--model", "qwen/Qwen3-8B", "--phase", "decode"], "unknown GPU \"H200\""),
+        (["query", "--hardware", "MI300X", "--model", "qwen/Qwen3-8B", "--phase", "decode"], "unknown GPU \"MI300X\""),
         (["query", "--hardware", "A100", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--phase", "decode", "--table", "bad/negative_latency.csv"],
          "negative_latency.csv:3: latency(ns) must be positive"),
         (["interpolate", "--hardware", "A100", "--model", "qwen/Qwen3-8B", "--layer", "q_proj", "--input", "9223372036854775807"], "--input must be at most"),

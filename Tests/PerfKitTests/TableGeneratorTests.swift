@@ -3,7 +3,7 @@ import PerfKit
 import Testing
 
 @Suite struct TableGeneratorTests {
-    static let gpuNames = ["RTX3090", "A100", "H100", "V100", "RTX4090", "A6000", "A40", "RTX4080", "L40", "A10", "T4"]
+    static let gpuNames = ["RTX3090", "A100", "H100", "V100", "RTX4090", "A6000", "A40", "RTX4080", "L40", "A10", "T4", "H200", "B200", "L40S", "RTXPRO6000"]
 
     @Test(arguments: gpuNames)
     func generatedTablesPassEveryValidationRule(gpuName: String) throws {
@@ -23,12 +23,24 @@ import Testing
         #expect(shipped.csvData() == generated.csvData(), "perf_model/\(gpuName).csv is stale: run perfkit generate --all")
     }
 
-    @Test func everyRowIsAboveTheFloorAndIncludesTheLaunchTime() throws {
-        let gpu = try RepositoryData.gpu("H100")
+    @Test(arguments: ["H100", "RTX4090", "B200"])
+    func everyRowIsAtOrAboveThePhysicalFloor(gpuName: String) throws {
+        let gpu = try RepositoryData.gpu(gpuName)
         let model = try RepositoryData.model("qwen/Qwen3-8B")
         for row in TableGenerator.rows(model: model, gpu: gpu, tp: 2) {
-            let work = LayerWork(layer: row.layer!, model: model, tp: 2, input: row.input, kvCache: row.kvCache)
-            #expect(Double(row.latencyNs) >= gpu.floorNs(work) + gpu.launchFloorNs)
+            let work = LayerWork.lowerBound(layer: row.layer!, model: model, tp: 2, input: row.input, kvCache: row.kvCache)
+            #expect(Double(row.latencyNs) >= gpu.floorNs(work), "\(row.layerName) \(row.input) \(row.kvCache)")
+        }
+    }
+
+    @Test func splitRowsSumToTheFusedKernel() throws {
+        let gpu = try RepositoryData.gpu("RTX4090")
+        let model = try RepositoryData.model("meta-llama/Llama-3.1-8B")
+        let gemm = try #require(gpu.kernels?.gemm)
+        for tokens in [1, 64, 2048] {
+            let split = [LayerName.qProj, .kProj, .vProj].reduce(0.0) { $0 + gpu.modelledNs(layer: $1, model: model, tp: 1, input: tokens, kvCache: 0) }
+            let fused = gemm.ns(tokens: Double(tokens), n: 4096 + 2 * 1024, k: 4096, bytesPerElement: 2, gpu: gpu)
+            #expect(abs(split - fused) / fused < 1e-9)
         }
     }
 

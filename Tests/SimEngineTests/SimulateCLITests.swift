@@ -47,7 +47,7 @@ import Testing
     @Test(arguments: [
         (["--trace", "fixtures/traces/missing.tsv"], "missing.tsv"),
         (["--model", "acme/None"], "unknown model"),
-        (["--hardware", "B200"], "unknown GPU"),
+        (["--hardware", "MI300X"], "unknown GPU"),
         (["--model", "meta-llama/Llama-3.1-70B-Instruct", "--hardware", "A100"], "does not fit"),
         (["--table", "fixtures/tables/llmservingsim_excerpt.csv", "--model", "qwen/Qwen3-8B"], "no rows for model qwen/Qwen3-8B"),
         (["--input-len", "uniform:9:3"], "min 9 is above max 3"),

@@ -4,7 +4,7 @@ import PerfKit
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Generate latency rows from model configs and GPU specs by a calibrated roofline.",
+        abstract: "Generate latency rows from model configs and GPU specs by the fitted kernel models.",
         discussion: """
             With --model and --hardware, the model's rows at --tp replace its rows in perf_model/<GPU>.csv \
             (or go to --out). With --all, every shipped model at tp 1, 2, 4 and 8 is written for every GPU.
@@ -32,6 +32,7 @@ struct Generate: ParsableCommand {
         try reportingErrors {
             let workspace = try Workspace(data)
             if all {
+                for gpu in workspace.gpus.gpus { try gpu.requireCompleteKernels() }
                 for gpu in workspace.gpus.gpus {
                     let table = TableGenerator.table(models: workspace.models.models, gpu: gpu)
                     let url = workspace.data.tableURL(hardware: gpu.name)
@@ -42,6 +43,7 @@ struct Generate: ParsableCommand {
             }
             let config = try workspace.models.model(model!)
             let gpu = try workspace.gpus.gpu(hardware!)
+            try gpu.requireCompleteKernels()
             try config.requireTensorParallel(tp)
             let rows = TableGenerator.rows(model: config, gpu: gpu, tp: tp)
             let destination = out ?? workspace.data.tableURL(hardware: gpu.name).path

@@ -24,7 +24,7 @@ struct List: ParsableCommand {
             for gpu in workspace.gpus.gpus {
                 let hasTable = FileManager.default.fileExists(atPath: workspace.data.tableURL(hardware: gpu.name).path)
                 print("  " + [
-                    gpu.name.padding(toLength: 8, withPad: " ", startingAt: 0),
+                    gpu.name.padding(toLength: 10, withPad: " ", startingAt: 0),
                     String(format: "%7.1f TFLOP/s", gpu.fp16TFLOPS),
                     String(format: "%6.0f GB/s", gpu.memoryBandwidthGBps),
                     String(format: "%3.0f GB", gpu.memoryGB),

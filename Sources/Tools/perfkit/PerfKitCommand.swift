@@ -4,6 +4,6 @@ import ArgumentParser
 struct PerfKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perfkit",
-        abstract: "Generate, extend, interpolate, validate, query, import and export per-GPU LLM latency tables.",
-        subcommands: [Generate.self, Extend.self, Interpolate.self, Validate.self, Query.self, List.self, Import.self, Export.self])
+        abstract: "Generate, extend, interpolate, validate, query, import, export and calibrate per-GPU LLM latency tables.",
+        subcommands: [Generate.self, Extend.self, Interpolate.self, Validate.self, Query.self, List.self, Import.self, Export.self, Calibrate.self])
 }

@@ -1,0 +1,100 @@
+import Foundation
+
+/// Fits a GPU's kernel parameters to measured samples: per class, the weighted mean squared log error is minimised
+/// (each sample group weighs the same, so a dense sweep does not drown a sparse one).
+public enum KernelFitter {
+    /// `current` with every class that `samples` measure refitted, on `gpu`'s datasheet peaks.
+    public static func fit(_ samples: [KernelSample], gpu: GPUSpec, current: KernelParameters, source: String) -> KernelParameters {
+        var result = current
+        result.source = source
+        let gemms = samples.filter { $0.kernelClass == .gemm }
+        if !gemms.isEmpty {
+            let start = current.gemm ?? GEMMKernel(memoryEfficiency: 0.85, memoryOverheadBytes: 1e5, computeEfficiency: 0.8, computeHalfTokens: 30, floorNs: 4_000)
+            let x = minimize(gemms, gpu: gpu, start: [logit(start.memoryEfficiency), log(start.memoryOverheadBytes + 1),
+                                                       logit(start.computeEfficiency), log(start.computeHalfTokens + 1), log(start.floorNs)]) {
+                KernelParameters(source: "", gemm: gemm($0, exact))
+            }
+            result.gemm = gemm(x)
+        }
+        let attentions = samples.filter { $0.kernelClass == .attention }
+        if !attentions.isEmpty {
+            let start = current.attention ?? AttentionKernel(prefillEfficiency: 0.7, prefillHalfContext: 150, keyLatencyNs: 25,
+                                                             decodeEfficiency: 0.8, decodeSequenceNs: 200, floorNs: 9_000)
+            let x = minimize(attentions, gpu: gpu, start: [logit(start.prefillEfficiency), log(start.prefillHalfContext + 1), log(start.keyLatencyNs + 1),
+                                                           logit(start.decodeEfficiency), log(start.decodeSequenceNs + 1), log(start.floorNs)]) {
+                KernelParameters(source: "", attention: attention($0, exact))
+            }
+            result.attention = attention(x)
+        }
+        for kind in ElementwiseKind.allCases {
+            let group = samples.filter { $0.kernelClass == .elementwise(kind) }
+            guard !group.isEmpty else { continue }
+            let start = current.elementwise[kind] ?? ElementwiseKernel(efficiency: 1, floorNs: 2_500)
+            let x = minimize(group, gpu: gpu, start: [logit(start.efficiency / ElementwiseKernel.maxEfficiency), log(start.floorNs)]) {
+                KernelParameters(source: "", elementwise: [kind: elementwise($0, exact)])
+            }
+            result.elementwise[kind] = elementwise(x)
+        }
+        return result
+    }
+
+    /// The all-reduce line (latency + bytes over the bus) fitted to measured all-reduces.
+    public static func fitAllReduce(_ samples: [KernelSample], gpu: GPUSpec, source: String) -> AllReduceFit? {
+        let measured = samples.filter { $0.kernelClass == .allReduce }
+        guard !measured.isEmpty else { return nil }
+        let start = AllReduceModel(gpu: gpu)
+        let x = minimize(measured, gpu: gpu, start: [log(start.latencyNs), log(start.busBytesPerNs)], parameters: { _ in KernelParameters(source: "") },
+                         allReduce: { AllReduceModel(busBytesPerNs: exp($0[1]), latencyNs: exp($0[0])) })
+        return AllReduceFit(latencyNs: exp(x[0]).rounded(), busGBps: (exp(x[1]) * 10).rounded() / 10, source: source)
+    }
+
+    private static func minimize(_ samples: [KernelSample], gpu: GPUSpec, start: [Double],
+                                 parameters: @escaping ([Double]) -> KernelParameters,
+                                 allReduce: @escaping ([Double]) -> AllReduceModel = { _ in AllReduceModel(busBytesPerNs: 1) }) -> [Double] {
+        let weights = groupWeights(samples)
+        let loss: ([Double]) -> Double = { x in
+            let set = parameters(x)
+            let reduce = allReduce(x)
+            var total = 0.0
+            for (index, sample) in samples.enumerated() {
+                let modelled = sample.modelledNs(gpu: gpu, parameters: set, allReduce: reduce) ?? sample.measuredNs
+                let error = log(modelled / sample.measuredNs)
+                total += weights[index] * error * error
+            }
+            return total.isFinite ? total : .greatestFiniteMagnitude
+        }
+        return NelderMead.minimize(loss, start: start)
+    }
+
+    /// 1 / (samples in the sample's group), so that every group weighs the same.
+    static func groupWeights(_ samples: [KernelSample]) -> [Double] {
+        var counts: [String: Int] = [:]
+        for sample in samples { counts[sample.group, default: 0] += 1 }
+        return samples.map { 1 / Double(counts[$0.group]!) }
+    }
+
+    private static func exact(_ value: Double) -> Double { value }
+
+    private static func logit(_ p: Double) -> Double { log(min(max(p, 1e-6), 1 - 1e-6) / (1 - min(max(p, 1e-6), 1 - 1e-6))) }
+    private static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
+    private static func fourDigits(_ value: Double) -> Double {
+        let digits = 4.0
+        guard value != 0 else { return 0 }
+        let scale = pow(10, digits - 1 - floor(log10(abs(value))))
+        return (value * scale).rounded() / scale
+    }
+
+    private static func gemm(_ x: [Double], _ rounded: (Double) -> Double = fourDigits) -> GEMMKernel {
+        GEMMKernel(memoryEfficiency: rounded(sigmoid(x[0])), memoryOverheadBytes: rounded(max(0, exp(x[1]) - 1)),
+                   computeEfficiency: rounded(sigmoid(x[2])), computeHalfTokens: rounded(max(0, exp(x[3]) - 1)), floorNs: rounded(exp(x[4])))
+    }
+
+    private static func attention(_ x: [Double], _ rounded: (Double) -> Double = fourDigits) -> AttentionKernel {
+        AttentionKernel(prefillEfficiency: rounded(sigmoid(x[0])), prefillHalfContext: rounded(max(0, exp(x[1]) - 1)), keyLatencyNs: rounded(max(0, exp(x[2]) - 1)),
+                        decodeEfficiency: rounded(sigmoid(x[3])), decodeSequenceNs: rounded(max(0, exp(x[4]) - 1)), floorNs: rounded(exp(x[5])))
+    }
+
+    private static func elementwise(_ x: [Double], _ rounded: (Double) -> Double = fourDigits) -> ElementwiseKernel {
+        ElementwiseKernel(efficiency: rounded(ElementwiseKernel.maxEfficiency * sigmoid(x[0])), floorNs: rounded(exp(x[1])))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// A GPU's fitted kernel parameters (`perfkit calibrate`), by kernel class; a class without measurements is nil
+/// and is derived from the GPU's architecture when the catalog loads.
+public struct KernelParameters: Sendable, Hashable, Codable {
+    /// Where the parameters come from: the measured profile, or the GPUs they were derived from.
+    public var source: String
+    public var gemm: GEMMKernel?
+    public var attention: AttentionKernel?
+    public var elementwise: [ElementwiseKind: ElementwiseKernel]
+
+    public init(source: String, gemm: GEMMKernel? = nil, attention: AttentionKernel? = nil, elementwise: [ElementwiseKind: ElementwiseKernel] = [:]) {
+        self.source = source
+        self.gemm = gemm
+        self.attention = attention
+        self.elementwise = elementwise
+    }
+
+    /// Whether every kernel class has parameters.
+    public var isComplete: Bool {
+        gemm != nil && attention != nil && ElementwiseKind.allCases.allSatisfy { elementwise[$0] != nil }
+    }
+
+    /// `self` with each missing class filled by the geometric mean of `donors`' parameters of that class.
+    public func filled(from donors: [KernelParameters]) -> KernelParameters {
+        var result = self
+        if result.gemm == nil {
+            let fits = donors.compactMap(\.gemm)
+            if !fits.isEmpty {
+                result.gemm = GEMMKernel(
+                    memoryEfficiency: Self.mean(fits.map(\.memoryEfficiency)), memoryOverheadBytes: Self.mean(fits.map(\.memoryOverheadBytes)),
+                    computeEfficiency: Self.mean(fits.map(\.computeEfficiency)), computeHalfTokens: Self.mean(fits.map(\.computeHalfTokens)),
+                    floorNs: Self.mean(fits.map(\.floorNs)))
+            }
+        }
+        if result.attention == nil {
+            let fits = donors.compactMap(\.attention)
+            if !fits.isEmpty {
+                result.attention = AttentionKernel(
+                    prefillEfficiency: Self.mean(fits.map(\.prefillEfficiency)), prefillHalfContext: Self.mean(fits.map(\.prefillHalfContext)),
+                    keyLatencyNs: Self.mean(fits.map(\.keyLatencyNs)), decodeEfficiency: Self.mean(fits.map(\.decodeEfficiency)),
+                    decodeSequenceNs: Self.mean(fits.map(\.decodeSequenceNs)), floorNs: Self.mean(fits.map(\.floorNs)))
+            }
+        }
+        for kind in ElementwiseKind.allCases where result.elementwise[kind] == nil {
+            let fits = donors.compactMap { $0.elementwise[kind] }
+            if !fits.isEmpty {
+                result.elementwise[kind] = ElementwiseKernel(efficiency: Self.mean(fits.map(\.efficiency)), floorNs: Self.mean(fits.map(\.floorNs)))
+            }
+        }
+        return result
+    }
+
+    /// Geometric mean, to four significant digits: efficiencies and times combine as ratios. A zero (a size
+    /// the fit found unneeded) makes the mean zero.
+    static func mean(_ values: [Double]) -> Double {
+        guard values.allSatisfy({ $0 > 0 }) else { return 0 }
+        guard values.count > 1 else { return values[0] }
+        let value = exp(values.reduce(0) { $0 + log($1) } / Double(values.count))
+        let scale = pow(10, 3 - floor(log10(value)))
+        return (value * scale).rounded() / scale
+    }
+}
+
+extension KernelParameters {
+    /// Each fitted figure with the range it must lie in (efficiencies in (0, 1] of peak, element-wise up to 4, the
+    /// physical-floor bound; times and sizes not negative), for spec validation.
+    var boundedFields: [(field: String, value: Double, range: ClosedRange<Double>)] {
+        let efficiency = 1e-6...1.0, size = 0.0...Double.greatestFiniteMagnitude
+        var fields: [(String, Double, ClosedRange<Double>)] = []
+        if let gemm {
+            fields += [("gemm.memory_efficiency", gemm.memoryEfficiency, efficiency), ("gemm.compute_efficiency", gemm.computeEfficiency, efficiency),
+                       ("gemm.memory_overhead_bytes", gemm.memoryOverheadBytes, size),
+                       ("gemm.compute_half_tokens", gemm.computeHalfTokens, size), ("gemm.floor_ns", gemm.floorNs, size)]
+        }
+        if let attention {
+            fields += [("attention.prefill_efficiency", attention.prefillEfficiency, efficiency),
+                       ("attention.decode_efficiency", attention.decodeEfficiency, efficiency),
+                       ("attention.prefill_half_context", attention.prefillHalfContext, size),
+                       ("attention.key_latency_ns", attention.keyLatencyNs, size),
+                       ("attention.decode_sequence_ns", attention.decodeSequenceNs, size), ("attention.floor_ns", attention.floorNs, size)]
+        }
+        for kind in ElementwiseKind.allCases {
+            guard let kernel = elementwise[kind] else { continue }
+            fields += [("elementwise.\(kind.rawValue).efficiency", kernel.efficiency, 1e-6...ElementwiseKernel.maxEfficiency),
+                       ("elementwise.\(kind.rawValue).floor_ns", kernel.floorNs, size)]
+        }
+        return fields
+    }
+}
