@@ -16,6 +16,9 @@ struct Replica {
     /// The iteration in flight: slot and tokens computed for it.
     var batch: [(slot: Int, tokens: Int)] = []
     var iterations = 0
+    /// Prompt tokens looked up in the prefix cache at first admissions, and those found, since the last take.
+    var prefixQueriedTokens = 0
+    var prefixHitTokens = 0
     private var shapes: [(input: Int, kvCache: Int)] = []
     private let maxTabulatedTokens: Int
 
@@ -23,7 +26,7 @@ struct Replica {
         self.index = index
         self.config = config
         self.cost = cost
-        kv = KVCache(totalBlocks: kvBlocks, blockSize: config.blockSize)
+        kv = KVCache(totalBlocks: kvBlocks, blockSize: config.blockSize, prefixCaching: config.enablePrefixCaching && config.kind != .static)
         maxTabulatedTokens = cost.table.maxTabulatedTokens
     }
 
@@ -51,19 +54,24 @@ struct Replica {
             tokens += entry.tokens
         }
         let ns = cost.ns(sequences: shapes, emitting: emitting)
-        return (Int64(ns.rounded(.up)) + config.cpuOverheadNs, tokens > maxTabulatedTokens)
+        let stepNs = config.engine.stepNs(gpuNs: Int64(ns.rounded(.up)), sequences: batch.count, emitting: emitting, addsSampler: true)
+        return (stepNs, tokens > maxTabulatedTokens)
     }
 
-    /// vLLM v1 (chunked) and Orca (whole prefills): running requests first, then admissions while budget,
-    /// sequence slots and KV blocks allow; when a running request needs a block and none is free,
-    /// the newest running request is preempted (recompute).
+    /// vLLM v1 (chunked) and Orca (whole prefills), as `Scheduler.schedule` in `vllm/v1/core/sched/scheduler.py`:
+    /// running requests first, then admissions while budget, sequence slots and KV blocks allow; when a running
+    /// request needs a block and none is free, the newest running request is preempted (recompute), and a step
+    /// that preempted admits nobody. Rules and sources: docs/SCHEDULER.md.
     private mutating func scheduleContinuous(states: inout [SequenceState], now: Int64, preempted: inout [Int], chunked: Bool) {
         var budget = chunked ? config.maxNumBatchedTokens : Int.max
+        let threshold = config.longPrefillTokenThreshold
         var preemptedNow = false
         var position = 0
         while position < running.count, budget > 0 {
             let slot = running[position]
-            let tokens = min(states[slot].pendingTokens, budget)
+            var tokens = states[slot].pendingTokens
+            if threshold > 0, tokens > threshold { tokens = threshold }
+            tokens = min(tokens, budget)
             let needed = kv.blocks(forTokens: states[slot].computedTokens + tokens) - states[slot].blocks
             var scheduledSelf = true
             while needed > kv.freeBlocks {
@@ -76,22 +84,53 @@ struct Replica {
             guard scheduledSelf else { break }
             _ = kv.allocate(needed)
             states[slot].blocks += needed
+            cacheFullBlocks(slot, states: &states, tokens: states[slot].computedTokens + tokens)
             batch.append((slot, tokens))
             budget -= tokens
             position += 1
         }
         guard !preemptedNow else { return }
         while budget > 0, running.count < config.maxNumSeqs, let slot = waiting.first {
-            let pending = states[slot].pendingTokens
-            if !chunked && pending > budget { break }
-            let tokens = min(pending, budget)
-            let needed = kv.blocks(forTokens: states[slot].computedTokens + tokens) - states[slot].blocks
-            guard kv.allocate(needed) else { break }
+            let numTokens = states[slot].numTokens
+            // vLLM never counts the last token as a hit: it must be computed to sample from (`get_computed_blocks`).
+            let hit = kv.lookup(states[slot].blockHashes, maxBlocks: (numTokens - 1) / kv.blockSize)
+            let hitTokens = hit.blocks * kv.blockSize
+            var tokens = numTokens - hitTokens
+            if threshold > 0, tokens > threshold { tokens = threshold }
+            if !chunked && tokens > budget { break }
+            tokens = min(tokens, budget)
+            if chunked, config.reserveFullSequence,
+               kv.blocks(forTokens: numTokens) - hit.blocks + hit.free > kv.freeBlocks { break }
+            let needed = kv.blocks(forTokens: hitTokens + tokens) - hit.blocks
+            guard needed + hit.free <= kv.freeBlocks else { break }
             waiting.removeFirst()
-            states[slot].blocks += needed
+            kv.acquire(states[slot].blockHashes, count: hit.blocks)
+            _ = kv.allocate(needed)
+            states[slot].blocks = hit.blocks + needed
+            states[slot].cachedBlocks = hit.blocks
+            states[slot].computedTokens = hitTokens
+            if states[slot].cachedTokens < 0 {
+                states[slot].cachedTokens = hitTokens
+                if kv.prefixCaching {
+                    prefixQueriedTokens += numTokens
+                    prefixHitTokens += hitTokens
+                }
+            }
+            cacheFullBlocks(slot, states: &states, tokens: hitTokens + tokens)
             admit(slot, states: &states, now: now)
             batch.append((slot, tokens))
             budget -= tokens
+        }
+    }
+
+    /// Indexes the blocks that `tokens` tokens fill, at scheduling time as vLLM's `allocate_slots` does, so a
+    /// request admitted later in the same step already hits them.
+    private mutating func cacheFullBlocks(_ slot: Int, states: inout [SequenceState], tokens: Int) {
+        guard kv.prefixCaching else { return }
+        let full = min(tokens / kv.blockSize, states[slot].blockHashes.count)
+        while states[slot].cachedBlocks < full {
+            kv.register(states[slot].blockHashes[states[slot].cachedBlocks])
+            states[slot].cachedBlocks += 1
         }
     }
 
@@ -117,8 +156,7 @@ struct Replica {
     }
 
     private mutating func preempt(_ slot: Int, states: inout [SequenceState]) {
-        kv.release(states[slot].blocks)
-        states[slot].blocks = 0
+        releaseBlocks(slot, states: &states)
         states[slot].computedTokens = 0
         states[slot].phase = .preempted
         states[slot].preemptions += 1
@@ -127,12 +165,18 @@ struct Replica {
 
     /// Removes a finished or cancelled slot from the queues and returns its blocks.
     mutating func remove(_ slot: Int, states: inout [SequenceState]) {
-        kv.release(states[slot].blocks)
-        states[slot].blocks = 0
+        releaseBlocks(slot, states: &states)
         if let position = running.lastIndex(of: slot) {
             running.remove(at: position)
         } else if let position = waiting.firstIndex(of: slot) {
             waiting.remove(at: position)
         }
+    }
+
+    /// Frees a slot's blocks, tail first; cached ones stay hit-able until evicted.
+    private mutating func releaseBlocks(_ slot: Int, states: inout [SequenceState]) {
+        kv.release(states[slot].blockHashes, cached: states[slot].cachedBlocks, blocks: states[slot].blocks)
+        states[slot].blocks = 0
+        states[slot].cachedBlocks = 0
     }
 }

@@ -10,6 +10,12 @@ struct SequenceState {
     var generatedTokens = 0
     /// KV blocks held.
     var blocks = 0
+    /// Chained hashes of the sequence's full blocks (empty without prefix caching).
+    var blockHashes: [UInt64] = []
+    /// Leading blocks held through the prefix cache (indexed by their hash); the rest of `blocks` are private.
+    var cachedBlocks = 0
+    /// Prompt tokens found in the prefix cache when first scheduled; -1 until then.
+    var cachedTokens = -1
     var preemptions = 0
     /// When first scheduled, ns; -1 until then.
     var firstScheduledNs: Int64 = -1

@@ -29,6 +29,8 @@ public struct ServingEngine: Sendable {
     /// Ids of `pending`, for O(1) duplicate and phase checks.
     private var pendingIDs = Set<RequestID>()
     private var arrivalSequence = 0
+    /// Requests enqueued so far; seeds the hashes of blocks only that request can hold.
+    private var enqueuedCount: UInt64 = 0
     private var preemptedScratch: [Int] = []
     private var lastKVSampleNs: Int64 = 0
 
@@ -100,9 +102,10 @@ public struct ServingEngine: Sendable {
     /// The least time a request of these lengths can take, ns: its prefill and decode iterations on an idle replica.
     public func loneRequestNs(input: Int, output: Int) -> Int64 {
         let cost = replicas[0].cost
-        let prefill = cost.ns(sequences: [(input: input, kvCache: 0)], emitting: 1)
-        let decode = cost.ns(sequences: [(input: 1, kvCache: input)], emitting: 1)
-        return Int64(prefill + Double(max(0, output - 1)) * decode) + Int64(output) * config.cpuOverheadNs
+        func step(_ gpuNs: Double) -> Int64 { config.engine.stepNs(gpuNs: Int64(gpuNs.rounded(.up)), sequences: 1, emitting: 1, addsSampler: true) }
+        let prefill = step(cost.ns(sequences: [(input: input, kvCache: 0)], emitting: 1))
+        let decode = step(cost.ns(sequences: [(input: 1, kvCache: input)], emitting: 1))
+        return prefill + Int64(max(0, output - 1)) * decode
     }
 
     /// Cancels a request wherever it is; its KV blocks are freed at once. False when unknown or already done.
@@ -225,6 +228,12 @@ public struct ServingEngine: Sendable {
         let replica = router.choose(replicas)
         var state = SequenceState(spec: spec)
         state.replica = replica
+        if replicas[replica].kv.prefixCaching {
+            // Full blocks the sequence can fill: its last token is sampled, never computed.
+            let blocks = (spec.inputTokens + spec.outputTokens - 1) / config.blockSize
+            state.blockHashes = BlockHashes.chain(content: spec.content, count: blocks, blockSize: config.blockSize, uniqueID: enqueuedCount)
+        }
+        enqueuedCount += 1
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
@@ -242,6 +251,10 @@ public struct ServingEngine: Sendable {
     private mutating func startIteration(on index: Int) {
         preemptedScratch.removeAll(keepingCapacity: true)
         let scheduled = replicas[index].scheduleIteration(states: &states, now: now.nanoseconds, preempted: &preemptedScratch)
+        metrics.prefixCacheQueries += replicas[index].prefixQueriedTokens
+        metrics.prefixCacheHits += replicas[index].prefixHitTokens
+        replicas[index].prefixQueriedTokens = 0
+        replicas[index].prefixHitTokens = 0
         for slot in preemptedScratch {
             metrics.preemptions += 1
             events.append(.preempted(states[slot].spec.id, at: now))
@@ -304,7 +317,8 @@ public struct ServingEngine: Sendable {
             id: state.spec.id, replica: replica, inputTokens: state.spec.inputTokens, outputTokens: state.spec.outputTokens,
             arrival: state.spec.arrival, firstScheduled: SimTime(nanoseconds: state.firstScheduledNs),
             firstToken: SimTime(nanoseconds: state.firstTokenNs), end: SimTime(nanoseconds: time),
-            preemptions: state.preemptions, maxInterTokenLatency: SimTime(nanoseconds: state.maxInterTokenNs))
+            preemptions: state.preemptions, cachedTokens: max(0, state.cachedTokens),
+            maxInterTokenLatency: SimTime(nanoseconds: state.maxInterTokenNs))
         metrics.record(record)
         events.append(.finished(record))
     }

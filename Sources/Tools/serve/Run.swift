@@ -32,6 +32,7 @@ struct Run: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the output-length draws.") var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "vLLM max_num_batched_tokens.") var maxNumBatchedTokens: Int = 8192
     @Option(parsing: .unconditional, help: "vLLM max_num_seqs.") var maxNumSeqs: Int = 256
+    @Option(parsing: .unconditional, help: "KV blocks per replica, replacing the computed capacity (vLLM's num_gpu_blocks_override).") var numGpuBlocks: Int?
     @Option(parsing: .unconditional, help: "On SIGINT or SIGTERM, how long in-flight streams may finish before they are cancelled, s.") var drainSeconds: Double = 10
 
     func run() async throws {
@@ -40,7 +41,7 @@ struct Run: AsyncParsableCommand {
             let data = try DataDirectory.locate(explicit: dataDir)
             let configuration = ServeConfiguration(
                 models: model, hardware: hardware, tp: tp, replicas: replicas,
-                scheduler: SchedulerConfig(kind: scheduler, maxNumBatchedTokens: maxNumBatchedTokens, maxNumSeqs: maxNumSeqs),
+                scheduler: SchedulerConfig(kind: scheduler, maxNumBatchedTokens: maxNumBatchedTokens, maxNumSeqs: maxNumSeqs, numGpuBlocksOverride: numGpuBlocks),
                 router: router, speed: speed, apiKey: apiKey, maxQueue: maxQueue, maxBodyBytes: maxBodyBytes,
                 outputLength: try LengthDistribution(parsing: outputLen), seed: seed)
             app = try ServeApp(configuration: configuration, loader: try EngineLoader(data: data))
