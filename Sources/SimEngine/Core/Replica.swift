@@ -19,6 +19,9 @@ struct Replica {
     /// Prompt tokens looked up in the prefix cache at first admissions, and those found, since the last take.
     var prefixQueriedTokens = 0
     var prefixHitTokens = 0
+    /// The same for requests resumed after a preemption (vLLM's `preempted_queries`, `preempted_hits`).
+    var resumedQueriedTokens = 0
+    var resumedHitTokens = 0
     private var shapes: [(input: Int, kvCache: Int)] = []
     private let maxTabulatedTokens: Int
 
@@ -115,6 +118,9 @@ struct Replica {
                     prefixQueriedTokens += numTokens
                     prefixHitTokens += hitTokens
                 }
+            } else if kv.prefixCaching {
+                resumedQueriedTokens += numTokens
+                resumedHitTokens += hitTokens
             }
             cacheFullBlocks(slot, states: &states, tokens: hitTokens + tokens)
             admit(slot, states: &states, now: now)

@@ -253,8 +253,12 @@ public struct ServingEngine: Sendable {
         let scheduled = replicas[index].scheduleIteration(states: &states, now: now.nanoseconds, preempted: &preemptedScratch)
         metrics.prefixCacheQueries += replicas[index].prefixQueriedTokens
         metrics.prefixCacheHits += replicas[index].prefixHitTokens
+        metrics.resumedPrefixCacheQueries += replicas[index].resumedQueriedTokens
+        metrics.resumedPrefixCacheHits += replicas[index].resumedHitTokens
         replicas[index].prefixQueriedTokens = 0
         replicas[index].prefixHitTokens = 0
+        replicas[index].resumedQueriedTokens = 0
+        replicas[index].resumedHitTokens = 0
         for slot in preemptedScratch {
             metrics.preemptions += 1
             events.append(.preempted(states[slot].spec.id, at: now))

@@ -56,6 +56,9 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var prefixCacheQueries: Int
     public var prefixCacheHits: Int
     public var prefixCacheHitRate: Double
+    /// Tokens of preempted requests at their resumption, and those found cached (not recomputed).
+    public var resumedPrefixCacheQueries: Int
+    public var resumedPrefixCacheHits: Int
     public var peakKVUtilization: Double
     public var meanKVUtilization: Double
 
@@ -91,6 +94,8 @@ public struct RunSummary: Sendable, Hashable, Codable {
         kvBlocksPerReplica = engine.kvCapacity.totalBlocks
         prefixCacheQueries = metrics.prefixCacheQueries
         prefixCacheHits = metrics.prefixCacheHits
+        resumedPrefixCacheQueries = metrics.resumedPrefixCacheQueries
+        resumedPrefixCacheHits = metrics.resumedPrefixCacheHits
         prefixCacheHitRate = metrics.prefixCacheQueries > 0 ? Distribution.round(Double(metrics.prefixCacheHits) / Double(metrics.prefixCacheQueries)) : 0
         peakKVUtilization = Distribution.round(metrics.peakKVUtilization)
         meanKVUtilization = Distribution.round(metrics.meanKVUtilization)

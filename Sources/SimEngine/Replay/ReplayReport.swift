@@ -15,6 +15,9 @@ public struct ReplayReport: Sendable, Hashable, Codable {
     public var preemptions: Int
     public var prefixCacheQueries: Int
     public var prefixCacheHits: Int
+    /// Tokens of preempted requests at resumption, and those still cached.
+    public var resumedPrefixCacheQueries: Int
+    public var resumedPrefixCacheHits: Int
     /// (simulator − vLLM) / vLLM × 100, by `metric.statistic` (`ttft.mean`, `tpot.p90`, `throughput.requests`, …).
     public var diffPercent: [String: Double]
 
@@ -31,6 +34,8 @@ public struct ReplayReport: Sendable, Hashable, Codable {
         preemptions = metrics.preemptions
         prefixCacheQueries = metrics.prefixCacheQueries
         prefixCacheHits = metrics.prefixCacheHits
+        resumedPrefixCacheQueries = metrics.resumedPrefixCacheQueries
+        resumedPrefixCacheHits = metrics.resumedPrefixCacheHits
         var diff: [String: Double] = [:]
         for (name, measured, simulated) in Self.latencies(vllm, simulator) {
             for ((label, v), (_, s)) in zip(measured.labeled, simulated.labeled) {
@@ -87,7 +92,7 @@ public struct ReplayReport: Sendable, Hashable, Codable {
         lines.append(row("Duration (s)", vllm.durationSeconds, simulator.durationSeconds, "duration", decimals: 2))
         lines.append("")
         let rate = prefixCacheQueries > 0 ? String(format: "%.2f %%", Double(prefixCacheHits) / Double(prefixCacheQueries) * 100) : "off"
-        lines.append("simulator: \(preemptions) preemptions; prefix cache \(rate) (\(prefixCacheHits) of \(prefixCacheQueries) prompt tokens)")
+        lines.append("simulator: \(preemptions) preemptions; prefix cache \(rate) (\(prefixCacheHits) of \(prefixCacheQueries) prompt tokens); resumed requests found \(resumedPrefixCacheHits) of \(resumedPrefixCacheQueries) tokens cached")
         if unmatched > 0 { lines.append("warning: \(unmatched) measured request(s) did not finish in the simulator (\(rejected) rejected); they are left out of its figures") }
         return lines.joined(separator: "\n")
     }
