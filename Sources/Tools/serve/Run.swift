@@ -33,6 +33,8 @@ struct Run: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "vLLM max_num_batched_tokens.") var maxNumBatchedTokens: Int = 8192
     @Option(parsing: .unconditional, help: "vLLM max_num_seqs.") var maxNumSeqs: Int = 256
     @Option(parsing: .unconditional, help: "KV blocks per replica, replacing the computed capacity (vLLM's num_gpu_blocks_override).") var numGpuBlocks: Int?
+    @Flag(inversion: .prefixedNo, help: "Prefix caching (vLLM v1's default: on).") var enablePrefixCaching = true
+    @Option(help: "Framework time apart from the kernels: vllm-0.19, vllm-0.6 or none.") var engine: String = EngineProfile.vllm019.name
     @Option(parsing: .unconditional, help: "On SIGINT or SIGTERM, how long in-flight streams may finish before they are cancelled, s.") var drainSeconds: Double = 10
 
     func run() async throws {
@@ -41,7 +43,9 @@ struct Run: AsyncParsableCommand {
             let data = try DataDirectory.locate(explicit: dataDir)
             let configuration = ServeConfiguration(
                 models: model, hardware: hardware, tp: tp, replicas: replicas,
-                scheduler: SchedulerConfig(kind: scheduler, maxNumBatchedTokens: maxNumBatchedTokens, maxNumSeqs: maxNumSeqs, numGpuBlocksOverride: numGpuBlocks),
+                scheduler: SchedulerConfig(
+                    kind: scheduler, maxNumBatchedTokens: maxNumBatchedTokens, maxNumSeqs: maxNumSeqs, engine: try EngineProfile.named(engine),
+                    numGpuBlocksOverride: numGpuBlocks, enablePrefixCaching: enablePrefixCaching),
                 router: router, speed: speed, apiKey: apiKey, maxQueue: maxQueue, maxBodyBytes: maxBodyBytes,
                 outputLength: try LengthDistribution(parsing: outputLen), seed: seed)
             app = try ServeApp(configuration: configuration, loader: try EngineLoader(data: data))
