@@ -13,9 +13,14 @@ public struct ReplayInputs: Sendable {
     public var model: String?
     public var engine: String?
     public var tableFile: String?
+    /// What-if overrides of the run's prefix caching, admission gate and host time per step (ms).
+    public var enablePrefixCaching: Bool?
+    public var reserveFullIsl: Bool?
+    public var cpuOverheadMs: Double?
 
     public init(runFolder: URL? = nil, meta: URL? = nil, trace: URL? = nil, measured: URL? = nil, hardware: String? = nil,
-                model: String? = nil, engine: String? = nil, tableFile: String? = nil) {
+                model: String? = nil, engine: String? = nil, tableFile: String? = nil,
+                enablePrefixCaching: Bool? = nil, reserveFullIsl: Bool? = nil, cpuOverheadMs: Double? = nil) {
         self.runFolder = runFolder
         self.meta = meta
         self.trace = trace
@@ -24,6 +29,9 @@ public struct ReplayInputs: Sendable {
         self.model = model
         self.engine = engine
         self.tableFile = tableFile
+        self.enablePrefixCaching = enablePrefixCaching
+        self.reserveFullIsl = reserveFullIsl
+        self.cpuOverheadMs = cpuOverheadMs
     }
 }
 
@@ -60,22 +68,31 @@ public struct ReplayPlan: Sendable {
         var profile = try EngineProfile.named(inputs.engine ?? Self.engineName(version: meta.vllmVersion))
         if !meta.asyncScheduling.0 { profile.overlapsHost = false }
         note("engine", profile.name, inputs.engine != nil ? "--engine" : "meta.json vllm_version (\(meta.vllmVersion ?? "absent"))")
+        if let milliseconds = inputs.cpuOverheadMs {
+            guard milliseconds >= 0, milliseconds <= 10_000 else {
+                throw SimEngineError("must be between 0 and 10000 ms, found \(milliseconds)", location: "cpu-overhead-ms")
+            }
+            profile = profile.withStepHost(ns: Int64((milliseconds * 1e6).rounded()))
+            note("host time per step (ms)", milliseconds, "--cpu-overhead-ms")
+        }
+        let prefixCaching = inputs.enablePrefixCaching.map { ($0, "--\($0 ? "" : "no-")enable-prefix-caching") } ?? meta.enablePrefixCaching
+        let reserveFullIsl = inputs.reserveFullIsl.map { ($0, "--\($0 ? "" : "no-")scheduler-reserve-full-isl") } ?? meta.reserveFullIsl
         note("async_scheduling", meta.asyncScheduling.0, meta.asyncScheduling.1)
         let config = SchedulerConfig(
             kind: .vllm, maxNumBatchedTokens: meta.maxNumBatchedTokens.0, maxNumSeqs: meta.maxNumSeqs.0, blockSize: meta.blockSize.0,
             gpuMemoryUtilization: meta.gpuMemoryUtilization.0, engine: profile, maxModelLen: meta.maxModelLen.0,
-            numGpuBlocksOverride: meta.numGpuBlocks.0, enablePrefixCaching: meta.enablePrefixCaching.0,
-            longPrefillTokenThreshold: meta.longPrefillTokenThreshold.0, reserveFullSequence: meta.reserveFullIsl.0)
+            numGpuBlocksOverride: meta.numGpuBlocks.0, enablePrefixCaching: prefixCaching.0,
+            longPrefillTokenThreshold: meta.longPrefillTokenThreshold.0, reserveFullSequence: reserveFullIsl.0)
         note("tensor_parallel_size", meta.tp.0, meta.tp.1)
         note("max_num_seqs", meta.maxNumSeqs.0, meta.maxNumSeqs.1)
         note("max_num_batched_tokens", meta.maxNumBatchedTokens.0, meta.maxNumBatchedTokens.1)
         note("max_model_len", meta.maxModelLen.0, meta.maxModelLen.1)
         note("block_size", meta.blockSize.0, meta.blockSize.1)
         note("gpu_memory_utilization", meta.gpuMemoryUtilization.0, meta.gpuMemoryUtilization.1)
-        note("enable_prefix_caching", meta.enablePrefixCaching.0, meta.enablePrefixCaching.1)
+        note("enable_prefix_caching", prefixCaching.0, prefixCaching.1)
         note("long_prefill_token_threshold", meta.longPrefillTokenThreshold.0, meta.longPrefillTokenThreshold.1)
         note("max_num_partial_prefills", meta.maxNumPartialPrefills.0, meta.maxNumPartialPrefills.1 + "; not read by vLLM v1's scheduler")
-        note("scheduler_reserve_full_isl", meta.reserveFullIsl.0, meta.reserveFullIsl.1)
+        note("scheduler_reserve_full_isl", reserveFullIsl.0, reserveFullIsl.1)
         engine = try loader.engine(model: modelID, hardware: hardware, tp: meta.tp.0, config: config, tableFile: inputs.tableFile)
         note("num_gpu_blocks", engine.kvCapacity.totalBlocks, meta.numGpuBlocks.0 != nil ? meta.numGpuBlocks.1 : "computed (meta.json records none)")
 

@@ -20,6 +20,9 @@ struct Replay: ParsableCommand {
     @Option(help: "Model id (default: meta.json's model).") var model: String?
     @Option(help: "Engine profile (default: from meta.json's vllm_version).") var engine: String?
     @Option(help: "Latency table file (default perf_model/<GPU>.csv).") var table: String?
+    @Flag(inversion: .prefixedNo, help: "Override the run's prefix caching.") var enablePrefixCaching: Bool?
+    @Flag(inversion: .prefixedNo, help: "Override the run's full-sequence admission gate.") var schedulerReserveFullIsl: Bool?
+    @Option(parsing: .unconditional, help: "Host time per step, ms, replacing the engine profile's.") var cpuOverheadMs: Double?
     @Option(help: "Folder holding model_configs/, perf_model/ and hardware/.") var dataDir: String?
     @Option(help: "Folder for pairs.csv, the SVG charts, report.json and summary.txt (must not hold them already).") var out: String?
     @Flag(help: "Print the report as JSON.") var json = false
@@ -48,7 +51,8 @@ struct Replay: ParsableCommand {
         do { data = try DataDirectory.locate(explicit: dataDir) } catch { throw SimEngineError(error) }
         let inputs = ReplayInputs(
             runFolder: dir.map { URL(fileURLWithPath: $0) }, meta: meta.map { URL(fileURLWithPath: $0) }, trace: trace.map { URL(fileURLWithPath: $0) },
-            measured: measured.map { URL(fileURLWithPath: $0) }, hardware: hardware, model: model, engine: engine, tableFile: table)
+            measured: measured.map { URL(fileURLWithPath: $0) }, hardware: hardware, model: model, engine: engine, tableFile: table,
+            enablePrefixCaching: enablePrefixCaching, reserveFullIsl: schedulerReserveFullIsl, cpuOverheadMs: cpuOverheadMs)
         let plan = try ReplayPlan(inputs: inputs, loader: try EngineLoader(data: data))
         let name = dir ?? meta ?? "run"
         let result = ReplayRunner.run(plan, runName: name)
