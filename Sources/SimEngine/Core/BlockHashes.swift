@@ -2,39 +2,45 @@
 /// block i's hash covers block i's tokens and block i − 1's hash, so equal hashes mean equal prefixes.
 /// Deterministic (not Swift's seeded `Hasher`), never 0 (0 marks an empty block in the free queue).
 enum BlockHashes {
-    /// Hashes of the `count` full blocks of a sequence. Blocks whose tokens `content` gives hash those tokens;
-    /// the others are unique to the request (`uniqueID`), so only the request itself can hit them again.
-    static func chain(content: PromptContent, count: Int, blockSize: Int, uniqueID: UInt64) -> [UInt64] {
-        var hashes: [UInt64] = []
-        hashes.reserveCapacity(count)
-        var parent: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var known = 0
+    /// Hashes of the full blocks (at most `count`) whose tokens `content` gives: the blocks others can share.
+    static func shared(content: PromptContent, count: Int, blockSize: Int) -> [UInt64] {
+        var parent = seed
         switch content {
-        case .unknown: break
+        case .unknown:
+            return []
         case .tokens(let ids):
-            known = min(count, ids.count / blockSize)
-            for block in 0..<known {
+            let known = min(count, ids.count / blockSize)
+            return (0..<known).map { block in
                 var hash = parent
                 for index in (block * blockSize)..<((block + 1) * blockSize) {
                     hash = (hash ^ UInt64(ids[index])) &* 0x0000_0100_0000_01B3
                 }
                 parent = nonZero(mix(hash))
-                hashes.append(parent)
+                return parent
             }
         case .sharedPrefix(let id, let tokens):
-            known = min(count, tokens / blockSize)
-            for block in 0..<known {
-                parent = nonZero(mix(parent ^ mix(UInt64(truncatingIfNeeded: id) &+ 0x5851_F42D_4C95_7F2D) ^ UInt64(block)))
-                hashes.append(parent)
+            let known = min(count, tokens / blockSize)
+            let prefix = mix(UInt64(truncatingIfNeeded: id) &+ 0x5851_F42D_4C95_7F2D)
+            return (0..<known).map { block in
+                parent = nonZero(mix(parent ^ prefix ^ UInt64(block)))
+                return parent
             }
         }
+    }
+
+    /// Extends `hashes` to `count` blocks with hashes unique to the request `uniqueID`, chained on the last one:
+    /// blocks whose tokens no other request has, which only the request itself can hit after a preemption.
+    static func extend(_ hashes: inout [UInt64], to count: Int, uniqueID: UInt64) {
+        guard hashes.count < count else { return }
         let salt = mix(uniqueID &+ 0xD6E8_FEB8_6659_FD93)
-        for block in known..<max(known, count) {
+        var parent = hashes.last ?? seed
+        for block in hashes.count..<count {
             parent = nonZero(mix(parent ^ salt ^ UInt64(block)))
             hashes.append(parent)
         }
-        return hashes
     }
+
+    private static let seed: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     /// SplitMix64's finalizer: spreads every input bit over the output.
     @inline(__always) static func mix(_ value: UInt64) -> UInt64 {

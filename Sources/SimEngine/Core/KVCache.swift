@@ -9,15 +9,17 @@ public struct KVCache: Sendable, Hashable {
     public let totalBlocks: Int
     /// Blocks some request holds (cached blocks in the free queue are not counted).
     public internal(set) var usedBlocks = 0
-    var prefix: PrefixCache?
+    /// Whether freed full blocks stay cached for later hits.
+    public let prefixCaching: Bool
+    /// Empty when `prefixCaching` is off (an optional would be copied out and back on every mutation).
+    var prefix: PrefixCache
 
     public init(totalBlocks: Int, blockSize: Int, prefixCaching: Bool = false) {
         self.totalBlocks = totalBlocks
         self.blockSize = blockSize
-        prefix = prefixCaching ? PrefixCache(totalBlocks: totalBlocks) : nil
+        self.prefixCaching = prefixCaching
+        prefix = PrefixCache(totalBlocks: prefixCaching ? totalBlocks : 0)
     }
-
-    public var prefixCaching: Bool { prefix != nil }
 
     public var freeBlocks: Int { totalBlocks - usedBlocks }
     /// Used fraction, 0...1.
@@ -26,38 +28,52 @@ public struct KVCache: Sendable, Hashable {
     /// Blocks that hold `tokens` tokens.
     public func blocks(forTokens tokens: Int) -> Int { (tokens + blockSize - 1) / blockSize }
 
-    /// Takes `count` blocks; false (and nothing taken) when fewer are free. With prefix caching they come from
-    /// the head of the free queue, evicting the oldest cached blocks.
+    /// Takes `count` blocks; false (and nothing taken) when fewer are free. Without prefix caching only.
     public mutating func allocate(_ count: Int) -> Bool {
+        precondition(!prefixCaching, "a prefix-caching KV cache hands out block ids: use allocate(_:into:)")
         guard count <= freeBlocks else { return false }
         usedBlocks += count
-        if count > 0 { prefix?.takeFree(count) }
+        return true
+    }
+
+    /// Takes `count` blocks, appending their ids to `ids` when caching (from the head of the free queue, evicting
+    /// the oldest cached blocks); false (and nothing taken) when fewer are free.
+    mutating func allocate(_ count: Int, into ids: inout [Int32]) -> Bool {
+        guard count <= freeBlocks else { return false }
+        usedBlocks += count
+        if count > 0, prefixCaching { prefix.takeFree(count, into: &ids) }
         return true
     }
 
     /// Cached leading blocks of `hashes` (at most `maxBlocks`) and how many of them are free.
     func lookup(_ hashes: [UInt64], maxBlocks: Int) -> (blocks: Int, free: Int) {
-        prefix?.lookup(hashes, maxBlocks: maxBlocks) ?? (0, 0)
+        prefixCaching ? prefix.lookup(hashes, maxBlocks: maxBlocks) : (0, 0)
     }
 
-    /// Takes a reference on the first `count` blocks of `hashes`, all cached.
-    mutating func acquire(_ hashes: [UInt64], count: Int) {
-        guard count > 0, prefix != nil else { return }
-        usedBlocks += prefix!.touch(hashes, count: count)
+    /// Takes a reference on the blocks of the first `count` of `hashes`, all cached, appending their ids.
+    mutating func acquire(_ hashes: [UInt64], count: Int, into ids: inout [Int32]) {
+        guard count > 0, prefixCaching else { return }
+        usedBlocks += prefix.touch(hashes, count: count, into: &ids)
     }
 
-    /// Indexes a block that a request holding it has just filled.
-    mutating func register(_ hash: UInt64) {
-        usedBlocks += prefix?.register(hash) ?? 0
+    /// Indexes block `ids[position]`, just filled, under `hash` (the id changes when another block has it).
+    mutating func register(_ hash: UInt64, at position: Int, of ids: inout [Int32]) {
+        guard prefixCaching else { return }
+        let (block, change) = prefix.register(hash, block: ids[position])
+        ids[position] = block
+        usedBlocks += change
     }
 
-    /// Frees a request's `blocks`: the first `cached` through the prefix cache, the rest private.
-    mutating func release(_ hashes: [UInt64], cached: Int, blocks: Int) {
-        guard prefix != nil else { return release(blocks) }
-        let freed = prefix!.release(hashes, cached: cached, privateBlocks: blocks - cached)
+    /// Frees a request's blocks: its `ids` through the prefix cache, or `blocks` of them without one.
+    mutating func release(ids: [Int32], blocks: Int) {
+        guard prefixCaching else { return release(blocks) }
+        let freed = prefix.release(ids)
         precondition(freed <= usedBlocks, "KV cache released more blocks than it lent")
         usedBlocks -= freed
     }
+
+    /// Blocks in the prefix cache's free queue (equal to `freeBlocks` when the accounting is right).
+    var freeQueueLength: Int? { prefixCaching ? prefix.freeQueueLength : nil }
 
     /// Returns `count` blocks to the pool.
     public mutating func release(_ count: Int) {

@@ -51,9 +51,10 @@ struct Replica {
         var emitting = 0
         var tokens = 0
         for entry in batch {
-            let state = states[entry.slot]
-            shapes.append((entry.tokens, state.computedTokens))
-            if state.computedTokens + entry.tokens == state.numTokens { emitting += 1 }
+            // Fields one by one: copying the whole state would retain its arrays.
+            let computed = states[entry.slot].computedTokens
+            shapes.append((entry.tokens, computed))
+            if computed + entry.tokens == states[entry.slot].numTokens { emitting += 1 }
             tokens += entry.tokens
         }
         let ns = cost.ns(sequences: shapes, emitting: emitting)
@@ -85,7 +86,7 @@ struct Replica {
                 if victim == slot { scheduledSelf = false; break }
             }
             guard scheduledSelf else { break }
-            _ = kv.allocate(needed)
+            _ = kv.allocate(needed, into: &states[slot].blockIDs)
             states[slot].blocks += needed
             cacheFullBlocks(slot, states: &states, tokens: states[slot].computedTokens + tokens)
             batch.append((slot, tokens))
@@ -107,8 +108,8 @@ struct Replica {
             let needed = kv.blocks(forTokens: hitTokens + tokens) - hit.blocks
             guard needed + hit.free <= kv.freeBlocks else { break }
             waiting.removeFirst()
-            kv.acquire(states[slot].blockHashes, count: hit.blocks)
-            _ = kv.allocate(needed)
+            kv.acquire(states[slot].blockHashes, count: hit.blocks, into: &states[slot].blockIDs)
+            _ = kv.allocate(needed, into: &states[slot].blockIDs)
             states[slot].blocks = hit.blocks + needed
             states[slot].cachedBlocks = hit.blocks
             states[slot].computedTokens = hitTokens
@@ -129,13 +130,15 @@ struct Replica {
         }
     }
 
-    /// Indexes the blocks that `tokens` tokens fill, at scheduling time as vLLM's `allocate_slots` does, so a
-    /// request admitted later in the same step already hits them.
+    /// Indexes the shareable blocks that `tokens` tokens fill, at scheduling time as vLLM's `allocate_slots` does,
+    /// so a request admitted later in the same step already hits them. Blocks only this request can hit wait
+    /// until it is preempted (`preempt`): indexing them earlier would change nothing but the cost.
     private mutating func cacheFullBlocks(_ slot: Int, states: inout [SequenceState], tokens: Int) {
         guard kv.prefixCaching else { return }
-        let full = min(tokens / kv.blockSize, states[slot].blockHashes.count)
+        let full = min(tokens / kv.blockSize, states[slot].sharedBlocks)
         while states[slot].cachedBlocks < full {
-            kv.register(states[slot].blockHashes[states[slot].cachedBlocks])
+            let position = states[slot].cachedBlocks
+            kv.register(states[slot].blockHashes[position], at: position, of: &states[slot].blockIDs)
             states[slot].cachedBlocks += 1
         }
     }
@@ -162,6 +165,17 @@ struct Replica {
     }
 
     private mutating func preempt(_ slot: Int, states: inout [SequenceState]) {
+        if kv.prefixCaching {
+            // Its own computed blocks stay hit-able for its return, as every full block is in vLLM.
+            let spec = states[slot].spec
+            let full = min(states[slot].computedTokens, spec.inputTokens + spec.outputTokens - 1) / kv.blockSize
+            BlockHashes.extend(&states[slot].blockHashes, to: full, uniqueID: states[slot].uniqueID)
+            while states[slot].cachedBlocks < min(full, states[slot].blocks) {
+                let position = states[slot].cachedBlocks
+                kv.register(states[slot].blockHashes[position], at: position, of: &states[slot].blockIDs)
+                states[slot].cachedBlocks += 1
+            }
+        }
         releaseBlocks(slot, states: &states)
         states[slot].computedTokens = 0
         states[slot].phase = .preempted
@@ -181,7 +195,8 @@ struct Replica {
 
     /// Frees a slot's blocks, tail first; cached ones stay hit-able until evicted.
     private mutating func releaseBlocks(_ slot: Int, states: inout [SequenceState]) {
-        kv.release(states[slot].blockHashes, cached: states[slot].cachedBlocks, blocks: states[slot].blocks)
+        kv.release(ids: states[slot].blockIDs, blocks: states[slot].blocks)
+        states[slot].blockIDs.removeAll(keepingCapacity: true)
         states[slot].blocks = 0
         states[slot].cachedBlocks = 0
     }

@@ -231,7 +231,9 @@ public struct ServingEngine: Sendable {
         if replicas[replica].kv.prefixCaching {
             // Full blocks the sequence can fill: its last token is sampled, never computed.
             let blocks = (spec.inputTokens + spec.outputTokens - 1) / config.blockSize
-            state.blockHashes = BlockHashes.chain(content: spec.content, count: blocks, blockSize: config.blockSize, uniqueID: enqueuedCount)
+            state.blockHashes = BlockHashes.shared(content: spec.content, count: blocks, blockSize: config.blockSize)
+            state.sharedBlocks = state.blockHashes.count
+            state.uniqueID = enqueuedCount
         }
         enqueuedCount += 1
         let slot: Int
@@ -277,8 +279,13 @@ public struct ServingEngine: Sendable {
     private mutating func completeIteration(on index: Int) {
         let time = now.nanoseconds
         replicas[index].busyUntilNs = .max
-        let batch = replicas[index].batch
-        replicas[index].batch.removeAll(keepingCapacity: true)
+        // Taken out and handed back empty, so its storage is reused rather than copied each step.
+        var batch: [(slot: Int, tokens: Int)] = []
+        swap(&batch, &replicas[index].batch)
+        defer {
+            batch.removeAll(keepingCapacity: true)
+            replicas[index].batch = batch
+        }
         for (slot, tokens) in batch {
             guard states[slot].phase != .cancelled else {
                 freeSlots.append(slot)
