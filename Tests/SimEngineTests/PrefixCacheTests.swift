@@ -103,4 +103,20 @@ import Testing
         #expect(engine.kvCapacity.totalBlocks == 2588 && engine.snapshot().kvBlocksTotal == 2588)
         #expect(throws: SimEngineError.self) { try TestEngines.engine(config: SchedulerConfig(numGpuBlocksOverride: 0)) }
     }
+
+    @Test func aJSONLTraceCarriesTokenIDsOrASharedPrefixAndABadOneNamesItsLine() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ids-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let good = """
+            {"input_toks": 3, "output_toks": 2, "arrival_time_ns": 0, "input_tok_ids": [5, 6, 7], "output_tok_ids": [8, 9]}
+            {"input_tokens": 40, "output_tokens": 2, "arrival_s": 1, "prefix_id": "system-prompt", "prefix_len": 32}
+            """
+        try Data(good.utf8).write(to: file)
+        let specs = try TraceReader.load(file)
+        #expect(specs[0].content == .tokens([5, 6, 7, 8, 9]))
+        guard case .sharedPrefix(_, 32) = specs[1].content else { Issue.record("\(specs[1].content)"); return }
+        let bad = good + "\n" + #"{"input_toks": 3, "output_toks": 1, "arrival_time_ns": 5, "input_tok_ids": [1, 2]}"#
+        try Data(bad.utf8).write(to: file)
+        #expect { _ = try TraceReader.load(file) } throws: { "\($0)".contains("\(file.path):3") && "\($0)".contains("input_tok_ids") }
+    }
 }
