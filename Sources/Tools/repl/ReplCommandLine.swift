@@ -26,7 +26,9 @@ struct ReplCommandLine: ParsableCommand {
             session = try ReplSession(loader: try EngineLoader(data: data), hardware: hardware, model: model, tp: tp,
                                       scheduler: SchedulerConfig(numGpuBlocksOverride: numGpuBlocks))
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            // A ReplError already says "error:".
+            let message = (error as? ReplError)?.description ?? "error: \(error)"
+            FileHandle.standardError.write(Data("\(message)\n".utf8))
             throw ExitCode.failure
         }
         Interrupts.install()
