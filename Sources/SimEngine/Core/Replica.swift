@@ -9,6 +9,8 @@ struct Replica {
     var kv: KVCache
     /// Slots waiting to be scheduled; preempted requests go back to the front.
     var waiting = Deque<Int>()
+    /// Tokens of the waiting requests: the KV they will need, which the router counts before they hold it.
+    var waitingTokens = 0
     /// Slots admitted, in admission order (the last is the first to be preempted).
     var running: [Int] = []
     /// End of the iteration in flight, ns; `Int64.max` when idle.
@@ -34,6 +36,10 @@ struct Replica {
     }
 
     var isIdle: Bool { busyUntilNs == .max }
+    /// KV in use plus what the waiting requests will need, as a fraction of the cache (can pass 1).
+    var committedKV: Double {
+        kv.totalBlocks > 0 ? Double(kv.usedBlocks + kv.blocks(forTokens: waitingTokens)) / Double(kv.totalBlocks) : 0
+    }
     var outstanding: Int { waiting.count + running.count }
     var hasWork: Bool { !waiting.isEmpty || !running.isEmpty }
 
@@ -108,6 +114,7 @@ struct Replica {
             let needed = kv.blocks(forTokens: hitTokens + tokens) - hit.blocks
             guard needed + hit.free <= kv.freeBlocks else { break }
             waiting.removeFirst()
+            waitingTokens -= numTokens
             kv.acquire(states[slot].blockHashes, count: hit.blocks, into: &states[slot].blockIDs)
             _ = kv.allocate(needed, into: &states[slot].blockIDs)
             states[slot].blocks = hit.blocks + needed
@@ -151,6 +158,7 @@ struct Replica {
                 let needed = kv.blocks(forTokens: states[slot].spec.inputTokens + states[slot].spec.outputTokens)
                 guard kv.allocate(needed) else { break }
                 waiting.removeFirst()
+                waitingTokens -= states[slot].numTokens
                 states[slot].blocks = needed
                 admit(slot, states: &states, now: now)
             }
@@ -181,6 +189,7 @@ struct Replica {
         states[slot].phase = .preempted
         states[slot].preemptions += 1
         waiting.prepend(slot)
+        waitingTokens += states[slot].numTokens
     }
 
     /// Removes a finished or cancelled slot from the queues and returns its blocks.
@@ -190,6 +199,7 @@ struct Replica {
             running.remove(at: position)
         } else if let position = waiting.firstIndex(of: slot) {
             waiting.remove(at: position)
+            waitingTokens -= states[slot].numTokens
         }
     }
 

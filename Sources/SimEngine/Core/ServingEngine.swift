@@ -225,10 +225,8 @@ public struct ServingEngine: Sendable {
     }
 
     private mutating func enqueue(_ spec: RequestSpec) {
-        let replica = router.choose(replicas)
         var state = SequenceState(spec: spec)
-        state.replica = replica
-        if replicas[replica].kv.prefixCaching {
+        if config.enablePrefixCaching && config.kind != .static {
             // Full blocks the sequence can fill: its last token is sampled, never computed.
             let blocks = (spec.inputTokens + spec.outputTokens - 1) / config.blockSize
             state.blockHashes = BlockHashes.shared(content: spec.content, count: blocks, blockSize: config.blockSize)
@@ -236,6 +234,8 @@ public struct ServingEngine: Sendable {
             state.uniqueID = enqueuedCount
         }
         enqueuedCount += 1
+        let replica = router.choose(replicas, hashes: state.blockHashes, tokens: spec.inputTokens)
+        state.replica = replica
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
@@ -246,6 +246,7 @@ public struct ServingEngine: Sendable {
         }
         slotOf[spec.id] = slot
         replicas[replica].waiting.append(slot)
+        replicas[replica].waitingTokens += spec.inputTokens
         if spec.arrival < metrics.firstArrival { metrics.firstArrival = spec.arrival }
         events.append(.queued(spec.id, replica: replica, at: spec.arrival))
     }

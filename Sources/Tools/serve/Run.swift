@@ -23,7 +23,7 @@ struct Run: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Tensor-parallel degree of each replica.") var tp: Int = 1
     @Option(parsing: .unconditional, help: "Replicas behind the router.") var replicas: Int = 1
     @Option(help: "vllm, orca or static.") var scheduler: SchedulerKind = .vllm
-    @Option(help: "round_robin, least_outstanding or least_kv.") var router: RouterPolicy = .roundRobin
+    @Option(help: "round_robin, least_outstanding, least_kv or prefix.") var router: RouterPolicy = .roundRobin
     @Option(parsing: .unconditional, help: "Simulated seconds per wall-clock second.") var speed: Double = 1
     @Option(help: "Require Authorization: Bearer KEY on /v1/*.") var apiKey: String?
     @Option(parsing: .unconditional, help: "Most requests waiting per model before 429 (0 refuses every request with 429).") var maxQueue: Int = 4096

@@ -16,7 +16,7 @@ struct Run: ParsableCommand {
     @Option(help: "GPU name.") var hardware: String = "A100"
     @Option(parsing: .unconditional, help: "Tensor-parallel degree of each replica.") var tp: Int = 1
     @Option(parsing: .unconditional, help: "Replicas behind the router.") var replicas: Int = 1
-    @Option(help: "round_robin, least_outstanding or least_kv.") var router: RouterPolicy = .roundRobin
+    @Option(help: "round_robin, least_outstanding, least_kv or prefix.") var router: RouterPolicy = .roundRobin
     @Option(help: "vllm, orca or static.") var scheduler: SchedulerKind = .vllm
     @Option(help: "Latency table file (default perf_model/<GPU>.csv).") var table: String?
     @Option(help: "Trace file: .tsv (LLMServingSim), .csv (Vidur) or .jsonl.") var trace: String?
