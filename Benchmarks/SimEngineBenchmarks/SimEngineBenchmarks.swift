@@ -16,7 +16,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     for count in [10_000, 100_000] {
-        Benchmark("Simulate \(count) requests (Llama-3.1-8B, A100, vllm)",
+        Benchmark("Simulate \(count) requests (Llama-3.1-8B, A100, vllm, prefix caching on)",
                   configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
                                        scalingFactor: .one, maxDuration: .seconds(30), maxIterations: count > 10_000 ? 3 : 10)) { benchmark in
             for _ in benchmark.scaledIterations {
@@ -25,6 +25,18 @@ let benchmarks: @Sendable () -> Void = {
                 precondition(outcome.summary.completed == count)
                 blackHole(outcome)
             }
+        }
+    }
+
+    // The same run without prefix caching: what block hashing and the cached free queue cost.
+    Benchmark("Simulate 100000 requests (Llama-3.1-8B, A100, vllm, prefix caching off)",
+              configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
+                                   scalingFactor: .one, maxDuration: .seconds(30), maxIterations: 3)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            var engine = try! ServingEngine(table: table, gpu: gpu, config: SchedulerConfig(enablePrefixCaching: false))
+            let outcome = SimulationRunner.run(engine: &engine, workload: workload(100_000))
+            precondition(outcome.summary.completed == 100_000)
+            blackHole(outcome)
         }
     }
 }

@@ -21,9 +21,14 @@ public struct ReplSession: Sendable {
     var sloMet: [ReplEngineKey: Int] = [:]
     private var nextID = 1
 
-    public init(loader: EngineLoader, hardware: String? = nil, model: String? = nil, tp: Int = 1, profile: String? = nil) throws(ReplError) {
+    public init(
+        loader: EngineLoader, hardware: String? = nil, model: String? = nil, tp: Int = 1, profile: String? = nil,
+        scheduler: SchedulerConfig = SchedulerConfig()
+    ) throws(ReplError) {
         self.loader = loader
         self.profile = profile
+        do throws(SimEngineError) { try scheduler.validate() } catch { throw ReplError(error.description) }
+        self.scheduler = scheduler
         let parser = ReplParser(models: loader.models.models.map(\.id), gpus: loader.gpus.gpus.map(\.name))
         self.hardware = try parser.gpu(hardware ?? "A100")
         defaultModel = try model.map { id throws(ReplError) in try parser.model(id) }

@@ -28,6 +28,8 @@ public actor EngineDriver {
     private var membership: [RequestID: (group: Int, choice: Int, promptTokens: Int)] = [:]
     private var lastToken: [RequestID: SimTime] = [:]
     private var accepting = true
+    /// The engine's prefix-cache totals (queried, hit tokens) last passed to the metrics.
+    private var prefixCacheSeen = (0, 0)
     /// A step's events that wait for its first tokens to go out (kept to reuse its storage).
     private var laterEvents: [EngineEvent] = []
 
@@ -73,7 +75,9 @@ public actor EngineDriver {
 
     /// Submits one request per choice (prompt and output tokens) arriving now. Throws 429 when the queue is full,
     /// 503 when shutting down, 400 when the engine can never run it.
-    public func submit(_ choices: [(input: Int, output: Int)], promptParam: String = "messages") throws(OpenAIError) -> Submission {
+    public func submit(
+        _ choices: [(input: Int, output: Int)], contents: [PromptContent] = [], promptParam: String = "messages"
+    ) throws(OpenAIError) -> Submission {
         guard accepting else { throw OpenAIError.shuttingDown }
         // More choices than the queue holds could never be admitted: that is the request's fault (400), not load's
         // (429). A queue of 0 admits nothing, so that clients' handling of 429 can be tested.
@@ -89,7 +93,8 @@ public actor EngineDriver {
         }
         let arrival = now
         let specs = choices.enumerated().map { index, choice in
-            RequestSpec(id: nextID + index, inputTokens: choice.input, outputTokens: choice.output, arrival: arrival)
+            RequestSpec(id: nextID + index, inputTokens: choice.input, outputTokens: choice.output, arrival: arrival,
+                        content: index < contents.count ? contents[index] : .unknown)
         }
         for spec in specs {
             if let reason = engine.rejectionReason(spec) {
@@ -164,6 +169,9 @@ public actor EngineDriver {
 
     private func advanceToNow() {
         engine.advance(to: now)
+        let totals = (engine.metrics.prefixCacheQueries, engine.metrics.prefixCacheHits)
+        metrics.recordPrefixCache(queries: totals.0 - prefixCacheSeen.0, hits: totals.1 - prefixCacheSeen.1)
+        prefixCacheSeen = totals
         dispatch()
     }
 

@@ -13,6 +13,8 @@ struct Generation: Sendable {
     let parameters: GenerationParameters
     /// Prompt tokens of each prompt (chat has one).
     let promptTokens: [Int]
+    /// Token ids of each prompt, for prefix caching.
+    let promptIDs: [[UInt32]]
     /// Prompt text to echo before each choice's output (text completions with `echo`).
     let echoTexts: [String?]
     let outputLengths: LengthDistribution
@@ -23,6 +25,8 @@ struct Generation: Sendable {
     /// One choice as planned: its prompt and output tokens, why it ends, and, when a stop sequence ends it, the
     /// characters of output text before the stop (the client never sees the stop itself).
     struct ChoicePlan: Sendable {
+        /// Which prompt it answers.
+        var prompt = 0
         var input: Int
         var output: Int
         var finish: String
@@ -44,7 +48,7 @@ struct Generation: Sendable {
         let stop = FillerText.firstStop(of: parameters.stop)
         let context = driver.maxContext
         let param = kind == .chat ? "messages" : "prompt"
-        for prompt in promptTokens {
+        for (promptIndex, prompt) in promptTokens.enumerated() {
             guard prompt >= 1 else {
                 throw OpenAIError.invalid("The \(param) must contain at least one token.", param: param, code: "invalid_value")
             }
@@ -67,6 +71,7 @@ struct Generation: Sendable {
                 if let stop, stop.tokens <= choice.output {
                     choice = ChoicePlan(input: prompt, output: stop.tokens, finish: "stop", keptCharacters: stop.characters)
                 }
+                choice.prompt = promptIndex
                 choices.append(choice)
             }
         }
@@ -74,6 +79,9 @@ struct Generation: Sendable {
     }
 
     var usagePromptTokens: Int { promptTokens.reduce(0, +) }
+
+    /// Whether choice `index` is the first of its prompt (the one whose cached prompt tokens usage reports).
+    static func isFirstChoice(_ index: Int, _ plan: [ChoicePlan]) -> Bool { index == 0 || plan[index - 1].prompt != plan[index].prompt }
 
     /// Requests that take at least this much wall time watch for their client going away. Watching closes the
     /// connection after the response (Hummingbird reads past the request to notice; the response says
@@ -84,7 +92,8 @@ struct Generation: Sendable {
     /// The whole response once every choice has finished; a client that goes away first cancels its requests.
     func respond(request: Request) async throws -> Response {
         let plan = try plan()
-        let submission = try await driver.submit(plan.map { ($0.input, $0.output) }, promptParam: kind == .chat ? "messages" : "prompt")
+        let submission = try await driver.submit(plan.map { ($0.input, $0.output) }, contents: plan.map { .tokens(promptIDs[$0.prompt]) },
+                                                 promptParam: kind == .chat ? "messages" : "prompt")
         let (ids, events) = (submission.ids, submission.events)
         let driver = self.driver
         @Sendable func collect() async -> [Int: RequestRecord] {
@@ -108,7 +117,8 @@ struct Generation: Sendable {
         let choices = plan.indices.map { index in
             FinishedChoice(index: index, text: (echo(index) ?? "") + plan[index].text, finishReason: plan[index].finish, record: records[index]!)
         }
-        let usage = Usage(promptTokens: usagePromptTokens, completionTokens: plan.reduce(0) { $0 + $1.output })
+        let cached = plan.indices.filter { Self.isFirstChoice($0, plan) }.reduce(0) { $0 + records[$1]!.cachedTokens }
+        let usage = Usage(promptTokens: usagePromptTokens, completionTokens: plan.reduce(0) { $0 + $1.output }, cachedTokens: cached)
         let id = (kind == .chat ? "chatcmpl-" : "cmpl-") + "\(number)"
         let created = Int(Date().timeIntervalSince1970)
         let body = kind == .chat
@@ -129,7 +139,8 @@ struct Generation: Sendable {
     /// An SSE response whose events are written as simulated time reaches them; a client that goes away cancels.
     func stream(request: Request) async throws -> Response {
         let plan = try plan()
-        let submission = try await driver.submit(plan.map { ($0.input, $0.output) }, promptParam: kind == .chat ? "messages" : "prompt")
+        let submission = try await driver.submit(plan.map { ($0.input, $0.output) }, contents: plan.map { .tokens(promptIDs[$0.prompt]) },
+                                                 promptParam: kind == .chat ? "messages" : "prompt")
         let (ids, events) = (submission.ids, submission.events)
         let id = (kind == .chat ? "chatcmpl-" : "cmpl-") + "\(number)"
         let created = Int(Date().timeIntervalSince1970)
@@ -160,6 +171,7 @@ struct Generation: Sendable {
                         }
                     }
                     var finished = 0
+                    var usage = usage
                     // Characters sent of each choice that a stop sequence cuts: nothing from the stop on is sent.
                     var sent = [Int](repeating: 0, count: plan.count)
                     for await event in events {
@@ -175,6 +187,7 @@ struct Generation: Sendable {
                             try await send(kind == .chat ? chat.contentChunk(index: choice, text: piece) : text.textChunk(index: choice, text: piece, finishReason: nil))
                         case .finished(let choice, let record):
                             finished += 1
+                            if Self.isFirstChoice(choice, plan) { usage.cachedTokens += record.cachedTokens }
                             let reason = plan[choice].finish
                             try await send(kind == .chat
                                 ? chat.finishChunk(index: choice, reason: reason, record: record, hardware: hardware)

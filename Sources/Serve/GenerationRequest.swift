@@ -56,6 +56,8 @@ struct GenerationParameters: Sendable {
 struct ChatCompletionRequest: Sendable {
     var parameters: GenerationParameters
     var promptTokens: Int
+    /// The prompt's token ids under `PromptTokenizer`, for prefix caching.
+    var promptIDs: [UInt32]
 
     static let roles: Set<String> = ["system", "developer", "user", "assistant", "tool", "function"]
 
@@ -85,7 +87,8 @@ struct ChatCompletionRequest: Sendable {
             }
             messages.append((role, try content(message, param: param, role: role), try message.string("name")))
         }
-        return ChatCompletionRequest(parameters: parameters, promptTokens: PromptTokenizer.count(messages: messages))
+        let ids = PromptTokenizer.ids(messages: messages)
+        return ChatCompletionRequest(parameters: parameters, promptTokens: ids.count, promptIDs: ids)
     }
 
     /// A message's text: a string, or an array of parts whose `text` fields are joined (other parts count nothing).
@@ -114,7 +117,19 @@ struct CompletionRequest: Sendable {
     struct Prompt: Sendable {
         /// The text, for echo; nil for token-id prompts.
         var text: String?
-        var tokens: Int
+        /// Token ids: the client's, or `PromptTokenizer`'s for text.
+        var ids: [UInt32]
+        var tokens: Int { ids.count }
+
+        init(text: String) {
+            self.text = text
+            ids = PromptTokenizer.ids(text)
+        }
+
+        init(ids list: [Any]) {
+            text = nil
+            ids = list.map { UInt32(($0 as! NSNumber).doubleValue) }
+        }
     }
 
     var parameters: GenerationParameters
@@ -132,14 +147,14 @@ struct CompletionRequest: Sendable {
         }
         let prompts: [Prompt]
         if let text = raw as? String {
-            prompts = [Prompt(text: text, tokens: PromptTokenizer.count(text))]
+            prompts = [Prompt(text: text)]
         } else if let list = raw as? [Any], !list.isEmpty {
             if list.allSatisfy({ $0 is String }) {
-                prompts = (list as! [String]).map { Prompt(text: $0, tokens: PromptTokenizer.count($0)) }
+                prompts = (list as! [String]).map { Prompt(text: $0) }
             } else if list.allSatisfy(isTokenID) {
-                prompts = [Prompt(text: nil, tokens: list.count)]
+                prompts = [Prompt(ids: list)]
             } else if list.allSatisfy({ ($0 as? [Any]).map { !$0.isEmpty && $0.allSatisfy(isTokenID) } ?? false }) {
-                prompts = list.map { Prompt(text: nil, tokens: ($0 as! [Any]).count) }
+                prompts = list.map { Prompt(ids: $0 as! [Any]) }
             } else {
                 throw invalidPrompt
             }

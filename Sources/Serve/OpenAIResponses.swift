@@ -4,9 +4,11 @@ import SimEngine
 struct Usage: Sendable {
     var promptTokens: Int
     var completionTokens: Int
+    /// Prompt tokens found in the prefix cache (vLLM's `prompt_tokens_details.cached_tokens`).
+    var cachedTokens = 0
 
     var json: String {
-        "{\"prompt_tokens\":\(promptTokens),\"completion_tokens\":\(completionTokens),\"total_tokens\":\(promptTokens + completionTokens)}"
+        "{\"prompt_tokens\":\(promptTokens),\"completion_tokens\":\(completionTokens),\"total_tokens\":\(promptTokens + completionTokens),\"prompt_tokens_details\":{\"cached_tokens\":\(cachedTokens)}}"
     }
 }
 

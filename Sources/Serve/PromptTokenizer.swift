@@ -24,6 +24,39 @@ public enum PromptTokenizer {
     public static func count(messages: [(role: String, content: String, name: String?)]) -> Int {
         3 + messages.reduce(0) { $0 + 4 + count($1.content) + ($1.name.map(count) ?? 0) }
     }
+
+    /// One id per token of `text` (`count(text)` of them): the same text always gives the same ids, so
+    /// prompts that share a beginning share their first ids and hit the prefix cache.
+    public static func ids(_ text: String) -> [UInt32] {
+        var ids: [UInt32] = []
+        var piece: UInt64 = 0xCBF2_9CE4_8422_2325
+        var run = 0
+        func emit(_ hash: UInt64) { ids.append(UInt32(truncatingIfNeeded: hash ^ (hash >> 32))) }
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+                piece = (piece ^ UInt64(scalar.value)) &* 0x0000_0100_0000_01B3
+                run += 1
+                if run == 4 { emit(piece); piece = 0xCBF2_9CE4_8422_2325; run = 0 }
+                continue
+            }
+            if run > 0 { emit(piece); piece = 0xCBF2_9CE4_8422_2325; run = 0 }
+            if !scalar.properties.isWhitespace { emit((0x1_0000_0000 | UInt64(scalar.value)) &* 0x9E37_79B9_7F4A_7C15) }
+        }
+        if run > 0 { emit(piece) }
+        return ids
+    }
+
+    /// The ids of a chat prompt (`count(messages:)` of them): each message as 4 ids of its role, then its
+    /// content and name; the 3 priming ids last, so a conversation that grows keeps its earlier ids.
+    public static func ids(messages: [(role: String, content: String, name: String?)]) -> [UInt32] {
+        var ids: [UInt32] = []
+        for message in messages {
+            let role = self.ids("<|\(message.role)|>")
+            ids += (0..<4).map { role[$0 % role.count] &+ UInt32($0) }
+            ids += self.ids(message.content) + (message.name.map { self.ids($0) } ?? [])
+        }
+        return ids + [1, 2, 3]
+    }
 }
 
 /// The text of simulated output: token k is always the same short word, and each word is one token

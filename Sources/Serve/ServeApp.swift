@@ -87,22 +87,22 @@ public struct ServeApp: Sendable {
         }
         let fields = try JSONFields.parse(Array(buffer: bytes))
         let parameters: GenerationParameters
-        let promptTokens: [Int]
+        let promptIDs: [[UInt32]]
         var echoTexts: [String?] = [nil]
         switch kind {
         case .chat:
             let chat = try ChatCompletionRequest.parse(fields)
             parameters = chat.parameters
-            promptTokens = [chat.promptTokens]
+            promptIDs = [chat.promptIDs]
         case .text:
             let completion = try CompletionRequest.parse(fields)
             parameters = completion.parameters
-            promptTokens = completion.prompts.map(\.tokens)
+            promptIDs = completion.prompts.map(\.ids)
             // Token-id prompts have no text here: their echo is filler of the same number of tokens.
             echoTexts = completion.prompts.map { completion.echo ? $0.text ?? FillerText.text(tokens: $0.tokens) : nil }
         }
         guard let driver = drivers[parameters.model] else { throw OpenAIError.modelNotFound(parameters.model) }
-        let generation = Generation(kind: kind, driver: driver, parameters: parameters, promptTokens: promptTokens,
+        let generation = Generation(kind: kind, driver: driver, parameters: parameters, promptTokens: promptIDs.map(\.count), promptIDs: promptIDs,
                                     echoTexts: echoTexts, outputLengths: configuration.outputLength, seed: configuration.seed,
                                     number: requestNumbers.next())
         return parameters.stream ? try await generation.stream(request: request) : try await generation.respond(request: request)

@@ -21,6 +21,8 @@ public final class ServeMetrics: Sendable {
     private let generationTokens: Counter
     private let success: Counter
     private let preemptions: Counter
+    private let prefixCacheQueries: Counter
+    private let prefixCacheHits: Counter
 
     /// The metrics of `model` in `registry` (shared by every model of a server).
     public init(model: String, registry: PrometheusCollectorRegistry) {
@@ -47,6 +49,8 @@ public final class ServeMetrics: Sendable {
         generationTokens = registry.makeCounter(descriptor: name("vllm:generation_tokens_total", "Number of generation tokens processed."), labels: labels)
         success = registry.makeCounter(descriptor: name("vllm:request_success_total", "Count of successfully processed requests."), labels: labels)
         preemptions = registry.makeCounter(descriptor: name("vllm:num_preemptions_total", "Cumulative number of preemption from the engine."), labels: labels)
+        prefixCacheQueries = registry.makeCounter(descriptor: name("vllm:prefix_cache_queries", "Prefix cache queries, in terms of number of queried tokens."), labels: labels)
+        prefixCacheHits = registry.makeCounter(descriptor: name("vllm:prefix_cache_hits", "Prefix cache hits, in terms of number of cached tokens."), labels: labels)
     }
 
     func observe(_ snapshot: EngineSnapshot) {
@@ -79,4 +83,10 @@ public final class ServeMetrics: Sendable {
     }
 
     func recordPreemption() { preemptions.increment() }
+
+    /// Prompt tokens newly looked up in the prefix cache, and those found.
+    func recordPrefixCache(queries: Int, hits: Int) {
+        if queries > 0 { prefixCacheQueries.increment(by: Int64(queries)) }
+        if hits > 0 { prefixCacheHits.increment(by: Int64(hits)) }
+    }
 }

@@ -20,7 +20,7 @@ import Testing
     func prefillNs(_ model: String, _ hardware: String, input: Int) throws -> Int64 {
         let (table, gpu) = try Self.loader.table(model: model, hardware: hardware, tp: 1)
         let cost = IterationCost(table: table, allReduce: AllReduceModel(gpu: gpu))
-        return Int64(cost.ns(sequences: [(input, 0)], emitting: 1).rounded(.up)) + SchedulerConfig().cpuOverheadNs
+        return SchedulerConfig().engine.stepNs(gpuNs: Int64(cost.ns(sequences: [(input, 0)], emitting: 1).rounded(.up)), sequences: 1, emitting: 1, addsSampler: true)
     }
 
     @Test func aLoneRequestsTTFTIsTheTablesPrefillTime() throws {

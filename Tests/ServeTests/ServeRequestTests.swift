@@ -57,4 +57,30 @@ import Testing
             await server.stop()
         }
     }
+
+    @Test func aGrowingConversationHitsThePrefixCacheAndMetricsCountIt() async throws {
+        let server = try await TestServer.start(ServeConfiguration(models: [Self.llama], speed: 1000))
+        let transport = URLSessionTransport(baseURL: server.baseURL)
+        let opening = String(repeating: "The quick brown fox jumps over the lazy dog near the riverbank. ", count: 40)
+        var messages = #"{"role":"system","content":"\#(opening)"},{"role":"user","content":"Tell me a story."}"#
+        func send() async throws -> [String: Any] {
+            let body = Data(#"{"model":"\#(Self.llama)","max_tokens":4,"messages":[\#(messages)]}"#.utf8)
+            let response = try await transport.send(method: "POST", path: "/v1/chat/completions", headers: ["Content-Type": "application/json"], body: body)
+            #expect(response.status == 200)
+            return (try JSONSerialization.jsonObject(with: response.body) as! [String: Any])["usage"] as! [String: Any]
+        }
+        func cached(_ usage: [String: Any]) -> Int { (usage["prompt_tokens_details"] as! [String: Any])["cached_tokens"] as! Int }
+        let first = try await send()
+        #expect(cached(first) == 0)
+        messages += #",{"role":"assistant","content":"Once upon a time."},{"role":"user","content":"Go on."}"#
+        let second = try await send()
+        let prompt = first["prompt_tokens"] as! Int
+        // Everything but the first turn's 3 priming tokens is a prefix of the second prompt, in whole 16-token blocks.
+        #expect(cached(second) == (prompt - 3) / 16 * 16, "\(second)")
+        let metrics = try await transport.send(method: "GET", path: "/metrics", headers: [:], body: nil)
+        let text = String(decoding: metrics.body, as: UTF8.self)
+        #expect(text.contains("vllm:prefix_cache_hits{model_name=\"\(Self.llama)\"} \(cached(second))"), "\(text)")
+        #expect(text.contains("vllm:prefix_cache_queries"))
+        await server.stop()
+    }
 }

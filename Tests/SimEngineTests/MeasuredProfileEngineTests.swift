@@ -37,13 +37,14 @@ import Testing
     }
 
     /// A lone request's TTFT is its prefill iteration and its E2E adds one decode iteration per later token, each
-    /// timed by the bundle (plus the engine's host overhead per iteration).
+    /// timed by the bundle (plus the engine profile's host time; the bundle carries its own sampler).
     @Test func aLoneRequestIsTimedByTheBundle() throws {
         var engine = try TestEngines.loader.engine(model: Self.model, hardware: "RTX4090", profile: "measured")
         let source = engine.latencySource
         #expect(source is MeasuredLatencySource)
         func iterationNs(_ sequences: [(input: Int, kvCache: Int)]) -> Int64 {
-            Int64(source.iteration(sequences: sequences, emitting: 1).ns.rounded(.up)) + engine.config.cpuOverheadNs
+            engine.config.engine.stepNs(
+                gpuNs: Int64(source.iteration(sequences: sequences, emitting: 1).ns.rounded(.up)), sequences: 1, emitting: 1, addsSampler: false)
         }
         let record = try #require(TestEngines.records(&engine, [RequestSpec(id: 0, inputTokens: 512, outputTokens: 3, arrival: .zero)])[0])
         #expect(record.ttft.nanoseconds == iterationNs([(512, 0)]))

@@ -4,10 +4,9 @@ import SimEngine
 import Testing
 
 @Suite struct PhysicsTests {
-    let overhead = SchedulerConfig().cpuOverheadNs
-
     func iterationNs(_ cost: IterationCost, _ shapes: [(input: Int, kvCache: Int)], emitting: Int) -> Int64 {
-        Int64(cost.ns(sequences: shapes, emitting: emitting).rounded(.up)) + overhead
+        SchedulerConfig().engine.stepNs(
+            gpuNs: Int64(cost.ns(sequences: shapes, emitting: emitting).rounded(.up)), sequences: shapes.count, emitting: emitting, addsSampler: true)
     }
 
     @Test(arguments: [(128, 64), (1024, 32), (3000, 2)])

@@ -9,6 +9,8 @@ struct Replica {
     var kv: KVCache
     /// Slots waiting to be scheduled; preempted requests go back to the front.
     var waiting = Deque<Int>()
+    /// Tokens of the waiting requests: the KV they will need, which the router counts before they hold it.
+    var waitingTokens = 0
     /// Slots admitted, in admission order (the last is the first to be preempted).
     var running: [Int] = []
     /// End of the iteration in flight, ns; `Int64.max` when idle.
@@ -16,16 +18,26 @@ struct Replica {
     /// The iteration in flight: slot and tokens computed for it.
     var batch: [(slot: Int, tokens: Int)] = []
     var iterations = 0
+    /// Prompt tokens looked up in the prefix cache at first admissions, and those found, since the last take.
+    var prefixQueriedTokens = 0
+    var prefixHitTokens = 0
+    /// The same for requests resumed after a preemption (vLLM's `preempted_queries`, `preempted_hits`).
+    var resumedQueriedTokens = 0
+    var resumedHitTokens = 0
     private var shapes: [(input: Int, kvCache: Int)] = []
 
     init(index: Int, config: SchedulerConfig, cost: any LatencySource, kvBlocks: Int) {
         self.index = index
         self.config = config
         self.cost = cost
-        kv = KVCache(totalBlocks: kvBlocks, blockSize: config.blockSize)
+        kv = KVCache(totalBlocks: kvBlocks, blockSize: config.blockSize, prefixCaching: config.enablePrefixCaching && config.kind != .static)
     }
 
     var isIdle: Bool { busyUntilNs == .max }
+    /// KV in use plus what the waiting requests will need, as a fraction of the cache (can pass 1).
+    var committedKV: Double {
+        kv.totalBlocks > 0 ? Double(kv.usedBlocks + kv.blocks(forTokens: waitingTokens)) / Double(kv.totalBlocks) : 0
+    }
     var outstanding: Int { waiting.count + running.count }
     var hasWork: Bool { !waiting.isEmpty || !running.isEmpty }
 
@@ -42,24 +54,31 @@ struct Replica {
         shapes.removeAll(keepingCapacity: true)
         var emitting = 0
         for entry in batch {
-            let state = states[entry.slot]
-            shapes.append((entry.tokens, state.computedTokens))
-            if state.computedTokens + entry.tokens == state.numTokens { emitting += 1 }
+            // Fields one by one: copying the whole state would retain its arrays.
+            let computed = states[entry.slot].computedTokens
+            shapes.append((entry.tokens, computed))
+            if computed + entry.tokens == states[entry.slot].numTokens { emitting += 1 }
         }
         let timing = cost.iteration(sequences: shapes, emitting: emitting)
-        return (Int64(timing.ns.rounded(.up)) + config.cpuOverheadNs, timing.extrapolated)
+        let stepNs = config.engine.stepNs(gpuNs: Int64(timing.ns.rounded(.up)), sequences: batch.count, emitting: emitting,
+                                          addsSampler: !cost.includesSampler)
+        return (stepNs, timing.extrapolated)
     }
 
-    /// vLLM v1 (chunked) and Orca (whole prefills): running requests first, then admissions while budget,
-    /// sequence slots and KV blocks allow; when a running request needs a block and none is free,
-    /// the newest running request is preempted (recompute).
+    /// vLLM v1 (chunked) and Orca (whole prefills), as `Scheduler.schedule` in `vllm/v1/core/sched/scheduler.py`:
+    /// running requests first, then admissions while budget, sequence slots and KV blocks allow; when a running
+    /// request needs a block and none is free, the newest running request is preempted (recompute), and a step
+    /// that preempted admits nobody. Rules and sources: docs/SCHEDULER.md.
     private mutating func scheduleContinuous(states: inout [SequenceState], now: Int64, preempted: inout [Int], chunked: Bool) {
         var budget = chunked ? config.maxNumBatchedTokens : Int.max
+        let threshold = config.longPrefillTokenThreshold
         var preemptedNow = false
         var position = 0
         while position < running.count, budget > 0 {
             let slot = running[position]
-            let tokens = min(states[slot].pendingTokens, budget)
+            var tokens = states[slot].pendingTokens
+            if threshold > 0, tokens > threshold { tokens = threshold }
+            tokens = min(tokens, budget)
             let needed = kv.blocks(forTokens: states[slot].computedTokens + tokens) - states[slot].blocks
             var scheduledSelf = true
             while needed > kv.freeBlocks {
@@ -70,24 +89,61 @@ struct Replica {
                 if victim == slot { scheduledSelf = false; break }
             }
             guard scheduledSelf else { break }
-            _ = kv.allocate(needed)
+            _ = kv.allocate(needed, into: &states[slot].blockIDs)
             states[slot].blocks += needed
+            cacheFullBlocks(slot, states: &states, tokens: states[slot].computedTokens + tokens)
             batch.append((slot, tokens))
             budget -= tokens
             position += 1
         }
         guard !preemptedNow else { return }
         while budget > 0, running.count < config.maxNumSeqs, let slot = waiting.first {
-            let pending = states[slot].pendingTokens
-            if !chunked && pending > budget { break }
-            let tokens = min(pending, budget)
-            let needed = kv.blocks(forTokens: states[slot].computedTokens + tokens) - states[slot].blocks
-            guard kv.allocate(needed) else { break }
+            let numTokens = states[slot].numTokens
+            // vLLM never counts the last token as a hit: it must be computed to sample from (`get_computed_blocks`).
+            let hit = kv.lookup(states[slot].blockHashes, maxBlocks: (numTokens - 1) / kv.blockSize)
+            let hitTokens = hit.blocks * kv.blockSize
+            var tokens = numTokens - hitTokens
+            if threshold > 0, tokens > threshold { tokens = threshold }
+            if !chunked && tokens > budget { break }
+            tokens = min(tokens, budget)
+            if chunked, config.reserveFullSequence,
+               kv.blocks(forTokens: numTokens) - hit.blocks + hit.free > kv.freeBlocks { break }
+            let needed = kv.blocks(forTokens: hitTokens + tokens) - hit.blocks
+            guard needed + hit.free <= kv.freeBlocks else { break }
             waiting.removeFirst()
-            states[slot].blocks += needed
+            waitingTokens -= numTokens
+            kv.acquire(states[slot].blockHashes, count: hit.blocks, into: &states[slot].blockIDs)
+            _ = kv.allocate(needed, into: &states[slot].blockIDs)
+            states[slot].blocks = hit.blocks + needed
+            states[slot].cachedBlocks = hit.blocks
+            states[slot].computedTokens = hitTokens
+            if states[slot].cachedTokens < 0 {
+                states[slot].cachedTokens = hitTokens
+                if kv.prefixCaching {
+                    prefixQueriedTokens += numTokens
+                    prefixHitTokens += hitTokens
+                }
+            } else if kv.prefixCaching {
+                resumedQueriedTokens += numTokens
+                resumedHitTokens += hitTokens
+            }
+            cacheFullBlocks(slot, states: &states, tokens: hitTokens + tokens)
             admit(slot, states: &states, now: now)
             batch.append((slot, tokens))
             budget -= tokens
+        }
+    }
+
+    /// Indexes the shareable blocks that `tokens` tokens fill, at scheduling time as vLLM's `allocate_slots` does,
+    /// so a request admitted later in the same step already hits them. Blocks only this request can hit wait
+    /// until it is preempted (`preempt`): indexing them earlier would change nothing but the cost.
+    private mutating func cacheFullBlocks(_ slot: Int, states: inout [SequenceState], tokens: Int) {
+        guard kv.prefixCaching else { return }
+        let full = min(tokens / kv.blockSize, states[slot].sharedBlocks)
+        while states[slot].cachedBlocks < full {
+            let position = states[slot].cachedBlocks
+            kv.register(states[slot].blockHashes[position], at: position, of: &states[slot].blockIDs)
+            states[slot].cachedBlocks += 1
         }
     }
 
@@ -99,6 +155,7 @@ struct Replica {
                 let needed = kv.blocks(forTokens: states[slot].spec.inputTokens + states[slot].spec.outputTokens)
                 guard kv.allocate(needed) else { break }
                 waiting.removeFirst()
+                waitingTokens -= states[slot].numTokens
                 states[slot].blocks = needed
                 admit(slot, states: &states, now: now)
             }
@@ -113,22 +170,41 @@ struct Replica {
     }
 
     private mutating func preempt(_ slot: Int, states: inout [SequenceState]) {
-        kv.release(states[slot].blocks)
-        states[slot].blocks = 0
+        if kv.prefixCaching {
+            // Its own computed blocks stay hit-able for its return, as every full block is in vLLM.
+            let spec = states[slot].spec
+            let full = min(states[slot].computedTokens, spec.inputTokens + spec.outputTokens - 1) / kv.blockSize
+            BlockHashes.extend(&states[slot].blockHashes, to: full, uniqueID: states[slot].uniqueID)
+            while states[slot].cachedBlocks < min(full, states[slot].blocks) {
+                let position = states[slot].cachedBlocks
+                kv.register(states[slot].blockHashes[position], at: position, of: &states[slot].blockIDs)
+                states[slot].cachedBlocks += 1
+            }
+        }
+        releaseBlocks(slot, states: &states)
         states[slot].computedTokens = 0
         states[slot].phase = .preempted
         states[slot].preemptions += 1
         waiting.prepend(slot)
+        waitingTokens += states[slot].numTokens
     }
 
     /// Removes a finished or cancelled slot from the queues and returns its blocks.
     mutating func remove(_ slot: Int, states: inout [SequenceState]) {
-        kv.release(states[slot].blocks)
-        states[slot].blocks = 0
+        releaseBlocks(slot, states: &states)
         if let position = running.lastIndex(of: slot) {
             running.remove(at: position)
         } else if let position = waiting.firstIndex(of: slot) {
             waiting.remove(at: position)
+            waitingTokens -= states[slot].numTokens
         }
+    }
+
+    /// Frees a slot's blocks, tail first; cached ones stay hit-able until evicted.
+    private mutating func releaseBlocks(_ slot: Int, states: inout [SequenceState]) {
+        kv.release(ids: states[slot].blockIDs, blocks: states[slot].blocks)
+        states[slot].blockIDs.removeAll(keepingCapacity: true)
+        states[slot].blocks = 0
+        states[slot].cachedBlocks = 0
     }
 }

@@ -10,6 +10,8 @@ public struct RequestRecord: Sendable, Hashable, Codable {
     public var firstToken: SimTime
     public var end: SimTime
     public var preemptions: Int
+    /// Prompt tokens found in the prefix cache when first scheduled (their prefill was skipped).
+    public var cachedTokens: Int = 0
     /// Largest gap between two consecutive output tokens, 0 for a single token.
     public var maxInterTokenLatency: SimTime
 

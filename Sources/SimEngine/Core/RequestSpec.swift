@@ -9,11 +9,14 @@ public struct RequestSpec: Sendable, Hashable {
     /// Tokens to generate (the request finishes after this many).
     public var outputTokens: Int
     public var arrival: SimTime
+    /// Token ids or a shared prefix, for prefix caching.
+    public var content: PromptContent
 
-    public init(id: RequestID, inputTokens: Int, outputTokens: Int, arrival: SimTime) {
+    public init(id: RequestID, inputTokens: Int, outputTokens: Int, arrival: SimTime, content: PromptContent = .unknown) {
         self.id = id
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.arrival = arrival
+        self.content = content
     }
 }

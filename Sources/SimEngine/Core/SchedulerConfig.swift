@@ -22,15 +22,25 @@ public struct SchedulerConfig: Sendable, Hashable, Codable {
     public var gpuMemoryUtilization: Double
     /// Memory per GPU kept for activations, CUDA graphs and the runtime, bytes.
     public var activationReserveBytes: Double
-    /// Host-side time of one iteration (scheduling, sampling, launch), ns.
-    public var cpuOverheadNs: Int64
+    /// The framework's time per step apart from the kernels (host work, sampler, overlap).
+    public var engine: EngineProfile
     /// Longest sequence (prompt + output) accepted (`max_model_len`); nil means the model's context.
     public var maxModelLen: Int?
+    /// KV blocks per replica instead of the computed capacity (`num_gpu_blocks_override`).
+    public var numGpuBlocksOverride: Int?
+    /// Reuse of cached KV blocks across requests (`enable_prefix_caching`, on by default in vLLM v1).
+    public var enablePrefixCaching: Bool
+    /// Most tokens of one request's prefill chunk per step, 0 for no limit (`long_prefill_token_threshold`).
+    public var longPrefillTokenThreshold: Int
+    /// Admit a waiting request only when its whole sequence fits in the free blocks, not just its first chunk
+    /// (`scheduler_reserve_full_isl`, on by default in vLLM 0.19).
+    public var reserveFullSequence: Bool
 
     public init(
         kind: SchedulerKind = .vllm, maxNumBatchedTokens: Int = 8192, maxNumSeqs: Int = 256, blockSize: Int = 16,
         gpuMemoryUtilization: Double = 0.9, activationReserveBytes: Double = 2 * 1_073_741_824,
-        cpuOverheadNs: Int64 = 200_000, maxModelLen: Int? = nil
+        engine: EngineProfile = .vllm019, maxModelLen: Int? = nil, numGpuBlocksOverride: Int? = nil,
+        enablePrefixCaching: Bool = true, longPrefillTokenThreshold: Int = 0, reserveFullSequence: Bool = true
     ) {
         self.kind = kind
         self.maxNumBatchedTokens = maxNumBatchedTokens
@@ -38,8 +48,12 @@ public struct SchedulerConfig: Sendable, Hashable, Codable {
         self.blockSize = blockSize
         self.gpuMemoryUtilization = gpuMemoryUtilization
         self.activationReserveBytes = activationReserveBytes
-        self.cpuOverheadNs = cpuOverheadNs
+        self.engine = engine
         self.maxModelLen = maxModelLen
+        self.numGpuBlocksOverride = numGpuBlocksOverride
+        self.enablePrefixCaching = enablePrefixCaching
+        self.longPrefillTokenThreshold = longPrefillTokenThreshold
+        self.reserveFullSequence = reserveFullSequence
     }
 
     /// Checks ranges; the error names the parameter.
@@ -50,8 +64,15 @@ public struct SchedulerConfig: Sendable, Hashable, Codable {
         guard gpuMemoryUtilization > 0, gpuMemoryUtilization <= 1 else {
             throw SimEngineError("must be in (0, 1], found \(gpuMemoryUtilization)", location: "gpu_memory_utilization")
         }
-        guard activationReserveBytes >= 0, cpuOverheadNs >= 0 else {
-            throw SimEngineError("activation reserve and CPU overhead must not be negative", location: "scheduler")
+        guard activationReserveBytes >= 0, longPrefillTokenThreshold >= 0 else {
+            throw SimEngineError("activation reserve and long_prefill_token_threshold must not be negative", location: "scheduler")
+        }
+        let times = [engine.stepHostNs, engine.sequenceHostNs, engine.samplerBaseNs, engine.samplerSequenceNs]
+        guard times.allSatisfy({ $0 >= 0 && $0 <= 10_000_000_000 }) else {
+            throw SimEngineError("host and sampler times must be between 0 and 10 s", location: "engine")
+        }
+        if let numGpuBlocksOverride, numGpuBlocksOverride < 1 {
+            throw SimEngineError("must be at least 1, found \(numGpuBlocksOverride)", location: "num_gpu_blocks")
         }
         if let maxModelLen, maxModelLen < 2 {
             throw SimEngineError("must be at least 2, found \(maxModelLen)", location: "max_model_len")

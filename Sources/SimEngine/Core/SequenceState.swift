@@ -10,6 +10,19 @@ struct SequenceState {
     var generatedTokens = 0
     /// KV blocks held.
     var blocks = 0
+    /// Chained hashes of the sequence's full blocks whose tokens are known, then (from its first preemption) of
+    /// its own blocks; empty without prefix caching.
+    var blockHashes: [UInt64] = []
+    /// Leading blocks of `blockHashes` that other requests can share (indexed as soon as they are filled).
+    var sharedBlocks = 0
+    /// Seeds the hashes of blocks only this request holds.
+    var uniqueID: UInt64 = 0
+    /// Ids of the blocks held, in sequence order (with prefix caching; `blocks` of them).
+    var blockIDs: [Int32] = []
+    /// Leading blocks indexed by their hash; the rest of `blocks` are not (yet) full.
+    var cachedBlocks = 0
+    /// Prompt tokens found in the prefix cache when first scheduled; -1 until then.
+    var cachedTokens = -1
     var preemptions = 0
     /// When first scheduled, ns; -1 until then.
     var firstScheduledNs: Int64 = -1

@@ -31,6 +31,8 @@ public struct ServingEngine: Sendable {
     /// Ids of `pending`, for O(1) duplicate and phase checks.
     private var pendingIDs = Set<RequestID>()
     private var arrivalSequence = 0
+    /// Requests enqueued so far; seeds the hashes of blocks only that request can hold.
+    private var enqueuedCount: UInt64 = 0
     private var preemptedScratch: [Int] = []
     private var lastKVSampleNs: Int64 = 0
 
@@ -112,9 +114,12 @@ public struct ServingEngine: Sendable {
     /// The least time a request of these lengths can take, ns: its prefill and decode iterations on an idle replica.
     public func loneRequestNs(input: Int, output: Int) -> Int64 {
         let cost = replicas[0].cost
-        let prefill = cost.iteration(sequences: [(input: input, kvCache: 0)], emitting: 1).ns
-        let decode = cost.iteration(sequences: [(input: 1, kvCache: input)], emitting: 1).ns
-        return Int64(prefill + Double(max(0, output - 1)) * decode) + Int64(output) * config.cpuOverheadNs
+        func step(_ gpuNs: Double) -> Int64 {
+            config.engine.stepNs(gpuNs: Int64(gpuNs.rounded(.up)), sequences: 1, emitting: 1, addsSampler: !cost.includesSampler)
+        }
+        let prefill = step(cost.iteration(sequences: [(input: input, kvCache: 0)], emitting: 1).ns)
+        let decode = step(cost.iteration(sequences: [(input: 1, kvCache: input)], emitting: 1).ns)
+        return prefill + Int64(max(0, output - 1)) * decode
     }
 
     /// Cancels a request wherever it is; its KV blocks are freed at once. False when unknown or already done.
@@ -234,8 +239,16 @@ public struct ServingEngine: Sendable {
     }
 
     private mutating func enqueue(_ spec: RequestSpec) {
-        let replica = router.choose(replicas)
         var state = SequenceState(spec: spec)
+        if config.enablePrefixCaching && config.kind != .static {
+            // Full blocks the sequence can fill: its last token is sampled, never computed.
+            let blocks = (spec.inputTokens + spec.outputTokens - 1) / config.blockSize
+            state.blockHashes = BlockHashes.shared(content: spec.content, count: blocks, blockSize: config.blockSize)
+            state.sharedBlocks = state.blockHashes.count
+            state.uniqueID = enqueuedCount
+        }
+        enqueuedCount += 1
+        let replica = router.choose(replicas, hashes: state.blockHashes, tokens: spec.inputTokens)
         state.replica = replica
         let slot: Int
         if let free = freeSlots.popLast() {
@@ -247,6 +260,7 @@ public struct ServingEngine: Sendable {
         }
         slotOf[spec.id] = slot
         replicas[replica].waiting.append(slot)
+        replicas[replica].waitingTokens += spec.inputTokens
         if spec.arrival < metrics.firstArrival { metrics.firstArrival = spec.arrival }
         events.append(.queued(spec.id, replica: replica, at: spec.arrival))
     }
@@ -254,6 +268,14 @@ public struct ServingEngine: Sendable {
     private mutating func startIteration(on index: Int) {
         preemptedScratch.removeAll(keepingCapacity: true)
         let scheduled = replicas[index].scheduleIteration(states: &states, now: now.nanoseconds, preempted: &preemptedScratch)
+        metrics.prefixCacheQueries += replicas[index].prefixQueriedTokens
+        metrics.prefixCacheHits += replicas[index].prefixHitTokens
+        metrics.resumedPrefixCacheQueries += replicas[index].resumedQueriedTokens
+        metrics.resumedPrefixCacheHits += replicas[index].resumedHitTokens
+        replicas[index].prefixQueriedTokens = 0
+        replicas[index].prefixHitTokens = 0
+        replicas[index].resumedQueriedTokens = 0
+        replicas[index].resumedHitTokens = 0
         for slot in preemptedScratch {
             metrics.preemptions += 1
             events.append(.preempted(states[slot].spec.id, at: now))
@@ -272,8 +294,13 @@ public struct ServingEngine: Sendable {
     private mutating func completeIteration(on index: Int) {
         let time = now.nanoseconds
         replicas[index].busyUntilNs = .max
-        let batch = replicas[index].batch
-        replicas[index].batch.removeAll(keepingCapacity: true)
+        // Taken out and handed back empty, so its storage is reused rather than copied each step.
+        var batch: [(slot: Int, tokens: Int)] = []
+        swap(&batch, &replicas[index].batch)
+        defer {
+            batch.removeAll(keepingCapacity: true)
+            replicas[index].batch = batch
+        }
         for (slot, tokens) in batch {
             guard states[slot].phase != .cancelled else {
                 freeSlots.append(slot)
@@ -316,7 +343,8 @@ public struct ServingEngine: Sendable {
             id: state.spec.id, replica: replica, inputTokens: state.spec.inputTokens, outputTokens: state.spec.outputTokens,
             arrival: state.spec.arrival, firstScheduled: SimTime(nanoseconds: state.firstScheduledNs),
             firstToken: SimTime(nanoseconds: state.firstTokenNs), end: SimTime(nanoseconds: time),
-            preemptions: state.preemptions, maxInterTokenLatency: SimTime(nanoseconds: state.maxInterTokenNs))
+            preemptions: state.preemptions, cachedTokens: max(0, state.cachedTokens),
+            maxInterTokenLatency: SimTime(nanoseconds: state.maxInterTokenNs))
         metrics.record(record)
         events.append(.finished(record))
     }

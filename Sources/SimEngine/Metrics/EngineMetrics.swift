@@ -12,6 +12,13 @@ public struct EngineMetrics: Sendable, Hashable {
     public var promptTokens = 0
     /// Output tokens emitted (all requests, including ones later cancelled).
     public var generatedTokens = 0
+    /// Prompt tokens looked up in the prefix cache when requests were first scheduled, and those found
+    /// (vLLM's `vllm:prefix_cache_queries` and `vllm:prefix_cache_hits`).
+    public var prefixCacheQueries = 0
+    public var prefixCacheHits = 0
+    /// The same for requests resumed after a preemption: tokens they had, and those still cached.
+    public var resumedPrefixCacheQueries = 0
+    public var resumedPrefixCacheHits = 0
     public var ttft = LatencyHistogram()
     public var tpot = LatencyHistogram()
     /// Every gap between consecutive output tokens of a request.

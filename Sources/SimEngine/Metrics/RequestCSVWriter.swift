@@ -4,7 +4,7 @@ public import Foundation
 /// of finished requests. Writes to a temporary file that `commit()` renames into place; `abandon()` removes it.
 public final class RequestCSVWriter {
     /// LLMServingSim's columns, then this simulator's; times in ns.
-    public static let header = "request id,model,input,output,arrival,end_time,latency,queuing_delay,TTFT,TPOT,replica,preemptions,first_token,max_ITL\n"
+    public static let header = "request id,model,input,output,arrival,end_time,latency,queuing_delay,TTFT,TPOT,replica,preemptions,first_token,max_ITL,cached_tokens\n"
 
     private let destination: URL
     private let temporary: URL
@@ -29,7 +29,7 @@ public final class RequestCSVWriter {
 
     /// Appends one row; `model` overrides the writer's model id (for reports over several engines).
     public func append(_ record: RequestRecord, model: String? = nil) throws(SimEngineError) {
-        buffer += "\(record.id),\(model ?? self.model),\(record.inputTokens),\(record.outputTokens),\(record.arrival.nanoseconds),\(record.end.nanoseconds),\(record.latency.nanoseconds),\(record.queuingDelay.nanoseconds),\(record.ttft.nanoseconds),\(record.tpot.nanoseconds),\(record.replica),\(record.preemptions),\(record.firstToken.nanoseconds),\(record.maxInterTokenLatency.nanoseconds)\n"
+        buffer += "\(record.id),\(model ?? self.model),\(record.inputTokens),\(record.outputTokens),\(record.arrival.nanoseconds),\(record.end.nanoseconds),\(record.latency.nanoseconds),\(record.queuingDelay.nanoseconds),\(record.ttft.nanoseconds),\(record.tpot.nanoseconds),\(record.replica),\(record.preemptions),\(record.firstToken.nanoseconds),\(record.maxInterTokenLatency.nanoseconds),\(record.cachedTokens)\n"
         if buffer.utf8.count >= 1 << 16 { try flush() }
     }
 

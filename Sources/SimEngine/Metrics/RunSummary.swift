@@ -52,6 +52,13 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var iterations: Int
     public var extrapolatedIterations: Int
     public var kvBlocksPerReplica: Int
+    /// Prompt tokens looked up in the prefix cache at first scheduling, those found, and their ratio (0 when off).
+    public var prefixCacheQueries: Int
+    public var prefixCacheHits: Int
+    public var prefixCacheHitRate: Double
+    /// Tokens of preempted requests at their resumption, and those found cached (not recomputed).
+    public var resumedPrefixCacheQueries: Int
+    public var resumedPrefixCacheHits: Int
     public var peakKVUtilization: Double
     public var meanKVUtilization: Double
 
@@ -85,6 +92,11 @@ public struct RunSummary: Sendable, Hashable, Codable {
         iterations = metrics.iterations
         extrapolatedIterations = metrics.extrapolatedIterations
         kvBlocksPerReplica = engine.kvCapacity.totalBlocks
+        prefixCacheQueries = metrics.prefixCacheQueries
+        prefixCacheHits = metrics.prefixCacheHits
+        resumedPrefixCacheQueries = metrics.resumedPrefixCacheQueries
+        resumedPrefixCacheHits = metrics.resumedPrefixCacheHits
+        prefixCacheHitRate = metrics.prefixCacheQueries > 0 ? Distribution.round(Double(metrics.prefixCacheHits) / Double(metrics.prefixCacheQueries)) : 0
         peakKVUtilization = Distribution.round(metrics.peakKVUtilization)
         meanKVUtilization = Distribution.round(metrics.meanKVUtilization)
     }

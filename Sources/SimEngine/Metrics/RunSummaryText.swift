@@ -18,6 +18,11 @@ extension RunSummary {
         lines.append("throughput: \(number(requestsPerSecond)) requests/s, \(number(outputTokensPerSecond, 1)) output tokens/s, \(number(totalTokensPerSecond, 1)) total tokens/s")
         lines.append("goodput (TTFT ≤ \(number(slo.ttftMs, 0)) ms, TPOT ≤ \(number(slo.tpotMs, 0)) ms): \(number(goodputRequestsPerSecond)) requests/s (\(number(sloAttainment * 100, 1)) % of completed)")
         lines.append("preemptions: \(preemptions); iterations: \(iterations); KV cache: peak \(number(peakKVUtilization * 100, 1)) %, mean \(number(meanKVUtilization * 100, 1)) % of \(kvBlocksPerReplica) blocks × \(scheduler.blockSize) tokens per replica")
+        if scheduler.enablePrefixCaching && scheduler.kind != .static {
+            lines.append("prefix cache: \(prefixCacheHits) of \(prefixCacheQueries) prompt tokens hit (\(number(prefixCacheHitRate * 100, 2)) %), resumed requests found \(resumedPrefixCacheHits) of \(resumedPrefixCacheQueries); engine \(scheduler.engine.name)")
+        } else {
+            lines.append("prefix cache: off; engine \(scheduler.engine.name)")
+        }
         if extrapolatedIterations > 0 {
             lines.append("warning: \(extrapolatedIterations) iteration(s) went past the latency table's points; their times are extrapolated")
         }

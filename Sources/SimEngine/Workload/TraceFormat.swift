@@ -4,7 +4,8 @@ public enum TraceFormat: String, Sendable, CaseIterable {
     case tsv
     /// Vidur: CSV with columns `arrived_at` (seconds), `num_prefill_tokens`, `num_decode_tokens` (others ignored).
     case vidur
-    /// One JSON object per line: `input_tokens`, `output_tokens`, and `arrival_time_ns` or `arrival_s`.
+    /// One JSON object per line: `input_tokens`, `output_tokens`, and `arrival_time_ns` or `arrival_s`; optionally
+    /// `input_tok_ids` (and `output_tok_ids`), or `prefix_id` with `prefix_len`, for prefix caching.
     case jsonl
 
     /// The format a file name implies: `.tsv`, `.csv` (Vidur), `.jsonl`.

@@ -101,9 +101,42 @@ public enum TraceReader {
             } else {
                 throw SimEngineError("needs arrival_time_ns or arrival_s", location: where_)
             }
-            specs.append(try spec(id: specs.count, input: input, output: output, arrivalNs: arrivalNs, at: where_))
+            var request = try spec(id: specs.count, input: input, output: output, arrivalNs: arrivalNs, at: where_)
+            request.content = try content(of: object, inputTokens: request.inputTokens, outputTokens: request.outputTokens, at: where_)
+            specs.append(request)
         }
         return specs
+    }
+
+    /// Token ids (`input_tok_ids`, then `output_tok_ids` when given) or a shared prefix (`prefix_id`, `prefix_len`).
+    private static func content(of object: [String: Any], inputTokens: Int, outputTokens: Int, at location: String) throws(SimEngineError) -> PromptContent {
+        func ids(_ name: String, count: Int) throws(SimEngineError) -> [UInt32]? {
+            guard let value = object[name] else { return nil }
+            guard let array = value as? [Any], array.count == count else {
+                throw SimEngineError("\(name): expected an array of \(count) token ids (one per token of the request)", location: location)
+            }
+            var result: [UInt32] = []
+            result.reserveCapacity(count)
+            for element in array {
+                guard let number = element as? NSNumber, let id = UInt32(exactly: number.doubleValue) else {
+                    throw SimEngineError("\(name): token ids must be whole numbers from 0 to \(UInt32.max), found \(element)", location: location)
+                }
+                result.append(id)
+            }
+            return result
+        }
+        if let input = try ids("input_tok_ids", count: inputTokens) {
+            return .tokens(input + (try ids("output_tok_ids", count: outputTokens) ?? []))
+        }
+        guard let prefixID = object["prefix_id"] else {
+            if object["prefix_len"] != nil { throw SimEngineError("prefix_len needs a prefix_id", location: location) }
+            return .unknown
+        }
+        guard let id = (prefixID as? NSNumber).flatMap({ Int(exactly: $0.doubleValue) }) ?? (prefixID as? String).map({ Int(truncatingIfNeeded: $0.hashValueStable) }),
+              let length = (object["prefix_len"] as? NSNumber).flatMap({ Int(exactly: $0.doubleValue) }), length >= 0, length <= inputTokens else {
+            throw SimEngineError("prefix_id (a number or string) needs prefix_len, a whole number of tokens from 0 to the prompt's \(inputTokens)", location: location)
+        }
+        return .sharedPrefix(id: id, tokens: length)
     }
 
     private static func parseNumber(_ text: String, name: String, at location: String) throws(SimEngineError) -> Double {
@@ -125,5 +158,14 @@ public enum TraceReader {
         guard arrivalNs < 1e17 else { throw SimEngineError("arrival time \(arrivalNs / 1e9) s is past the simulator's time range (about 3 years)", location: location) }
         return RequestSpec(id: id, inputTokens: try tokens(input, "input tokens"), outputTokens: try tokens(output, "output tokens"),
                            arrival: SimTime(nanoseconds: Int64(arrivalNs.rounded())))
+    }
+}
+
+extension String {
+    /// FNV-1a over the UTF-8 bytes: the same in every process, unlike `hashValue`.
+    var hashValueStable: UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return hash
     }
 }

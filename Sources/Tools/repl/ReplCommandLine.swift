@@ -16,6 +16,7 @@ struct ReplCommandLine: ParsableCommand {
     @Option(help: "Measured latencies of new engines: a bundle or Vidur folder, one of our CSVs, or \"measured\".") var profile: String?
     @Option(help: "Default model of submit and load.") var model: String?
     @Option(parsing: .unconditional, help: "Tensor-parallel degree of new engines.") var tp: Int = 1
+    @Option(parsing: .unconditional, help: "KV blocks per replica of new engines, replacing the computed capacity (vLLM's num_gpu_blocks_override).") var numGpuBlocks: Int?
     @Option(help: "Run the commands of this file, then exit.") var script: String?
     @Flag(help: "Print every query's answer as JSON.") var json = false
 
@@ -23,9 +24,12 @@ struct ReplCommandLine: ParsableCommand {
         var session: ReplSession
         do {
             let data = try DataDirectory.locate(explicit: dataDir)
-            session = try ReplSession(loader: try EngineLoader(data: data), hardware: hardware, model: model, tp: tp, profile: profile)
+            session = try ReplSession(loader: try EngineLoader(data: data), hardware: hardware, model: model, tp: tp, profile: profile,
+                                      scheduler: SchedulerConfig(numGpuBlocksOverride: numGpuBlocks))
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            // A ReplError already says "error:".
+            let message = (error as? ReplError)?.description ?? "error: \(error)"
+            FileHandle.standardError.write(Data("\(message)\n".utf8))
             throw ExitCode.failure
         }
         Interrupts.install()

@@ -24,7 +24,7 @@ struct Run: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Tensor-parallel degree of each replica.") var tp: Int = 1
     @Option(parsing: .unconditional, help: "Replicas behind the router.") var replicas: Int = 1
     @Option(help: "vllm, orca or static.") var scheduler: SchedulerKind = .vllm
-    @Option(help: "round_robin, least_outstanding or least_kv.") var router: RouterPolicy = .roundRobin
+    @Option(help: "round_robin, least_outstanding, least_kv or prefix.") var router: RouterPolicy = .roundRobin
     @Option(parsing: .unconditional, help: "Simulated seconds per wall-clock second.") var speed: Double = 1
     @Option(help: "Require Authorization: Bearer KEY on /v1/*.") var apiKey: String?
     @Option(parsing: .unconditional, help: "Most requests waiting per model before 429 (0 refuses every request with 429).") var maxQueue: Int = 4096
@@ -33,6 +33,9 @@ struct Run: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the output-length draws.") var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "vLLM max_num_batched_tokens.") var maxNumBatchedTokens: Int = 8192
     @Option(parsing: .unconditional, help: "vLLM max_num_seqs.") var maxNumSeqs: Int = 256
+    @Option(parsing: .unconditional, help: "KV blocks per replica, replacing the computed capacity (vLLM's num_gpu_blocks_override).") var numGpuBlocks: Int?
+    @Flag(inversion: .prefixedNo, help: "Prefix caching (vLLM v1's default: on).") var enablePrefixCaching = true
+    @Option(help: "Framework time apart from the kernels: vllm-0.19, vllm-0.6 or none.") var engine: String = EngineProfile.vllm019.name
     @Option(parsing: .unconditional, help: "On SIGINT or SIGTERM, how long in-flight streams may finish before they are cancelled, s.") var drainSeconds: Double = 10
 
     func run() async throws {
@@ -41,7 +44,9 @@ struct Run: AsyncParsableCommand {
             let data = try DataDirectory.locate(explicit: dataDir)
             var configuration = ServeConfiguration(
                 models: model, hardware: hardware, tp: tp, replicas: replicas,
-                scheduler: SchedulerConfig(kind: scheduler, maxNumBatchedTokens: maxNumBatchedTokens, maxNumSeqs: maxNumSeqs),
+                scheduler: SchedulerConfig(
+                    kind: scheduler, maxNumBatchedTokens: maxNumBatchedTokens, maxNumSeqs: maxNumSeqs, engine: try EngineProfile.named(engine),
+                    numGpuBlocksOverride: numGpuBlocks, enablePrefixCaching: enablePrefixCaching),
                 router: router, speed: speed, apiKey: apiKey, maxQueue: maxQueue, maxBodyBytes: maxBodyBytes,
                 outputLength: try LengthDistribution(parsing: outputLen), seed: seed)
             configuration.profile = profile

@@ -16,7 +16,7 @@ struct Run: ParsableCommand {
     @Option(help: "GPU name.") var hardware: String = "A100"
     @Option(parsing: .unconditional, help: "Tensor-parallel degree of each replica.") var tp: Int = 1
     @Option(parsing: .unconditional, help: "Replicas behind the router.") var replicas: Int = 1
-    @Option(help: "round_robin, least_outstanding or least_kv.") var router: RouterPolicy = .roundRobin
+    @Option(help: "round_robin, least_outstanding, least_kv or prefix.") var router: RouterPolicy = .roundRobin
     @Option(help: "vllm, orca or static.") var scheduler: SchedulerKind = .vllm
     @Option(help: "Latency table file (default perf_model/<GPU>.csv).") var table: String?
     @Option(help: "Measured latencies: a bundle or Vidur folder, one of our CSVs, or \"measured\" (profiles/measured/ for --hardware, --model, --tp).") var profile: String?
@@ -28,8 +28,13 @@ struct Run: ParsableCommand {
     @Option(parsing: .unconditional, help: "KV-cache block size, tokens.") var blockSize: Int = 16
     @Option(parsing: .unconditional, help: "Fraction of GPU memory for weights, activations and KV cache.") var gpuMemoryUtilization: Double = 0.9
     @Option(parsing: .unconditional, help: "Memory per GPU reserved for activations and runtime, GiB.") var activationReserveGib: Double = 2
-    @Option(parsing: .unconditional, help: "Host overhead per iteration, ms.") var cpuOverheadMs: Double = 0.2
+    @Option(help: "Framework time apart from the kernels: vllm-0.19, vllm-0.6 or none.") var engine: String = EngineProfile.vllm019.name
+    @Option(parsing: .unconditional, help: "Host time per step, ms, replacing the engine profile's.") var cpuOverheadMs: Double?
+    @Flag(inversion: .prefixedNo, help: "Prefix caching (vLLM v1's default: on).") var enablePrefixCaching = true
+    @Flag(inversion: .prefixedNo, help: "Admit a request only when its whole prompt fits in the free KV blocks (vLLM 0.19's default: on).") var schedulerReserveFullIsl = true
+    @Option(parsing: .unconditional, help: "Most prefill tokens of one request per step, 0 for no limit (vLLM's long_prefill_token_threshold).") var longPrefillTokenThreshold: Int = 0
     @Option(parsing: .unconditional, help: "Longest prompt + output accepted (default: the model's context).") var maxModelLen: Int?
+    @Option(parsing: .unconditional, help: "KV blocks per replica, replacing the computed capacity (vLLM's num_gpu_blocks_override).") var numGpuBlocks: Int?
     @Option(parsing: .unconditional, help: "TTFT target for goodput, ms.") var sloTtftMs: Double = 1000
     @Option(parsing: .unconditional, help: "TPOT target for goodput, ms.") var sloTpotMs: Double = 100
     @Option(help: "Folder for requests.csv and summary.json.") var out: String?
@@ -46,13 +51,19 @@ struct Run: ParsableCommand {
     }
 
     private func simulate() throws(SimEngineError) {
-        guard cpuOverheadMs >= 0, cpuOverheadMs <= 10_000 else {
-            throw SimEngineError("must be between 0 and 10000 ms, found \(cpuOverheadMs)", location: "cpu-overhead-ms")
+        var engineProfile = try EngineProfile.named(engine)
+        if let cpuOverheadMs {
+            guard cpuOverheadMs >= 0, cpuOverheadMs <= 10_000 else {
+                throw SimEngineError("must be between 0 and 10000 ms, found \(cpuOverheadMs)", location: "cpu-overhead-ms")
+            }
+            engineProfile = engineProfile.withStepHost(ns: Int64((cpuOverheadMs * 1e6).rounded()))
         }
         let config = SchedulerConfig(
             kind: scheduler, maxNumBatchedTokens: maxNumBatchedTokens, maxNumSeqs: maxNumSeqs, blockSize: blockSize,
             gpuMemoryUtilization: gpuMemoryUtilization, activationReserveBytes: activationReserveGib * 1_073_741_824,
-            cpuOverheadNs: Int64((cpuOverheadMs * 1e6).rounded()), maxModelLen: maxModelLen)
+            engine: engineProfile, maxModelLen: maxModelLen, numGpuBlocksOverride: numGpuBlocks,
+            enablePrefixCaching: enablePrefixCaching, longPrefillTokenThreshold: longPrefillTokenThreshold,
+            reserveFullSequence: schedulerReserveFullIsl)
         let data: DataDirectory
         do { data = try DataDirectory.locate(explicit: dataDir) } catch { throw SimEngineError(error) }
         var engine = try EngineLoader(data: data).engine(
