@@ -13,13 +13,15 @@ public struct ReplayInputs: Sendable {
     public var model: String?
     public var engine: String?
     public var tableFile: String?
+    /// A measured profile instead of our table: a bundle or Vidur folder, one of our CSVs, or `measured`.
+    public var profile: String?
     /// What-if overrides of the run's prefix caching, admission gate and host time per step (ms).
     public var enablePrefixCaching: Bool?
     public var reserveFullIsl: Bool?
     public var cpuOverheadMs: Double?
 
     public init(runFolder: URL? = nil, meta: URL? = nil, trace: URL? = nil, measured: URL? = nil, hardware: String? = nil,
-                model: String? = nil, engine: String? = nil, tableFile: String? = nil,
+                model: String? = nil, engine: String? = nil, tableFile: String? = nil, profile: String? = nil,
                 enablePrefixCaching: Bool? = nil, reserveFullIsl: Bool? = nil, cpuOverheadMs: Double? = nil) {
         self.runFolder = runFolder
         self.meta = meta
@@ -29,6 +31,7 @@ public struct ReplayInputs: Sendable {
         self.model = model
         self.engine = engine
         self.tableFile = tableFile
+        self.profile = profile
         self.enablePrefixCaching = enablePrefixCaching
         self.reserveFullIsl = reserveFullIsl
         self.cpuOverheadMs = cpuOverheadMs
@@ -93,7 +96,8 @@ public struct ReplayPlan: Sendable {
         note("long_prefill_token_threshold", meta.longPrefillTokenThreshold.0, meta.longPrefillTokenThreshold.1)
         note("max_num_partial_prefills", meta.maxNumPartialPrefills.0, meta.maxNumPartialPrefills.1 + "; not read by vLLM v1's scheduler")
         note("scheduler_reserve_full_isl", reserveFullIsl.0, reserveFullIsl.1)
-        engine = try loader.engine(model: modelID, hardware: hardware, tp: meta.tp.0, config: config, tableFile: inputs.tableFile)
+        engine = try loader.engine(model: modelID, hardware: hardware, tp: meta.tp.0, config: config, tableFile: inputs.tableFile, profile: inputs.profile)
+        note("latencies", engine.latencySource.provenance, inputs.profile != nil ? "--profile" : "our table")
         note("num_gpu_blocks", engine.kvCapacity.totalBlocks, meta.numGpuBlocks.0 != nil ? meta.numGpuBlocks.1 : "computed (meta.json records none)")
 
         guard let traceURL = inputs.trace ?? Self.traceURL(meta.datasetPath, runFolder: inputs.runFolder, metaURL: metaURL) else {

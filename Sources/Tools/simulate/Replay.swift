@@ -20,6 +20,7 @@ struct Replay: ParsableCommand {
     @Option(help: "Model id (default: meta.json's model).") var model: String?
     @Option(help: "Engine profile (default: from meta.json's vllm_version).") var engine: String?
     @Option(help: "Latency table file (default perf_model/<GPU>.csv).") var table: String?
+    @Option(help: "Measured latencies: a bundle or Vidur folder, one of our CSVs, or \"measured\" (profiles/measured/ for the run's GPU, model, tp).") var profile: String?
     @Flag(inversion: .prefixedNo, help: "Override the run's prefix caching.") var enablePrefixCaching: Bool?
     @Flag(inversion: .prefixedNo, help: "Override the run's full-sequence admission gate.") var schedulerReserveFullIsl: Bool?
     @Option(parsing: .unconditional, help: "Host time per step, ms, replacing the engine profile's.") var cpuOverheadMs: Double?
@@ -51,7 +52,7 @@ struct Replay: ParsableCommand {
         do { data = try DataDirectory.locate(explicit: dataDir) } catch { throw SimEngineError(error) }
         let inputs = ReplayInputs(
             runFolder: dir.map { URL(fileURLWithPath: $0) }, meta: meta.map { URL(fileURLWithPath: $0) }, trace: trace.map { URL(fileURLWithPath: $0) },
-            measured: measured.map { URL(fileURLWithPath: $0) }, hardware: hardware, model: model, engine: engine, tableFile: table,
+            measured: measured.map { URL(fileURLWithPath: $0) }, hardware: hardware, model: model, engine: engine, tableFile: table, profile: profile,
             enablePrefixCaching: enablePrefixCaching, reserveFullIsl: schedulerReserveFullIsl, cpuOverheadMs: cpuOverheadMs)
         let plan = try ReplayPlan(inputs: inputs, loader: try EngineLoader(data: data))
         let name = dir ?? meta ?? "run"
