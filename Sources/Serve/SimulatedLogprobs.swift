@@ -24,7 +24,7 @@ struct SimulatedLogprobs: Sendable {
     }
 
     func entry(choice: Int, position: Int, token: String) -> Entry {
-        var state = seed ^ (UInt64(choice) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(position) &* 0xC2B2_AE3D_27D4_EB4F)
+        var state = seed ^ (UInt64(bitPattern: Int64(choice)) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(bitPattern: Int64(position)) &* 0xC2B2_AE3D_27D4_EB4F)
         state = Self.mix(state)
         let probability = 0.35 + 0.64 * Double(state >> 11) / Double(1 << 53)
         var candidates = [(token: token, logprob: log(probability))]
