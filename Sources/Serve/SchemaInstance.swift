@@ -155,18 +155,18 @@ struct SchemaInstance: Sendable {
             guard least <= most else { throw fail(path, "minLength \(least) exceeds maxLength \(most).") }
             return .string(String(repeating: "a", count: least))
         case "integer":
-            let lower = (schema["minimum"] as? Double).map { Int($0.rounded(.up)) } ?? (schema["exclusiveMinimum"] as? Double).map { Int($0.rounded(.down)) + 1 }
-            let upper = (schema["maximum"] as? Double).map { Int($0.rounded(.down)) } ?? (schema["exclusiveMaximum"] as? Double).map { Int($0.rounded(.up)) - 1 }
+            let lower = number(schema["minimum"]).map { Int($0.rounded(.up)) } ?? number(schema["exclusiveMinimum"]).map { Int($0.rounded(.down)) + 1 }
+            let upper = number(schema["maximum"]).map { Int($0.rounded(.down)) } ?? number(schema["exclusiveMaximum"]).map { Int($0.rounded(.up)) - 1 }
             var chosen = min(max(0, lower ?? 0), upper ?? Int.max)
-            if let step = schema["multipleOf"] as? Double, step >= 1, step == step.rounded() {
+            if let step = number(schema["multipleOf"]), step >= 1, step == step.rounded() {
                 let step = Int(step)
                 chosen = (chosen + step - 1).quotientAndRemainder(dividingBy: step).quotient * step
             }
             guard chosen >= (lower ?? Int.min), chosen <= (upper ?? Int.max) else { throw fail(path, "no integer satisfies its bounds.") }
             return .integer(chosen)
         case "number":
-            let lower = schema["minimum"] as? Double ?? (schema["exclusiveMinimum"] as? Double).map { $0 + 0.5 }
-            let upper = schema["maximum"] as? Double ?? (schema["exclusiveMaximum"] as? Double).map { $0 - 0.5 }
+            let lower = number(schema["minimum"]) ?? number(schema["exclusiveMinimum"]).map { $0 + 0.5 }
+            let upper = number(schema["maximum"]) ?? number(schema["exclusiveMaximum"]).map { $0 - 0.5 }
             var chosen = min(max(0, lower ?? 0), upper ?? .greatestFiniteMagnitude)
             if let lower, let upper, schema["exclusiveMinimum"] != nil || schema["exclusiveMaximum"] != nil { chosen = (lower + upper) / 2 }
             guard chosen >= (lower ?? -.greatestFiniteMagnitude), chosen <= (upper ?? .greatestFiniteMagnitude) else { throw fail(path, "no number satisfies its bounds.") }
@@ -183,6 +183,16 @@ struct SchemaInstance: Sendable {
         "uuid": "00000000-0000-4000-8000-000000000000", "uri": "https://example.com", "url": "https://example.com",
         "ipv4": "192.0.2.1", "ipv6": "2001:db8::1", "hostname": "example.com", "duration": "PT1S",
     ]
+
+    /// A schema's numeric keyword, whether JSON gave it as an integer or not.
+    private static func number(_ value: Any?) -> Double? {
+        switch value {
+        case let integer as Int: return Double(integer)
+        case let double as Double: return double
+        case let number as NSNumber where !JSONFields.isBool(number): return number.doubleValue
+        default: return nil
+        }
+    }
 
     private static func resolve(_ reference: String, in document: [String: Any], path: String) throws(OpenAIError) -> [String: Any] {
         guard reference.hasPrefix("#") else { throw fail(path + ".$ref", "only references inside the schema (#/…) are supported, found '\(reference)'.") }

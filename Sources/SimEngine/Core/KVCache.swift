@@ -54,7 +54,7 @@ public struct KVCapacity: Sendable, Hashable {
         guard totalBlocks > 0 else {
             func gb(_ bytes: Double) -> String { String(format: "%.1f GiB", bytes / gib) }
             throw SimEngineError(
-                "\(model.id) does not fit: weights \(gb(weightBytes)) + reserve \(gb(config.activationReserveBytes * Double(tp))) exceed \(gb(memory)) (\(tp) GPU(s) × \(memoryGB) GiB × utilization \(config.gpuMemoryUtilization)); raise --tp or lower the reserve",
+                "\(model.id) does not fit: weights \(gb(weightBytes)) + reserve \(gb(config.activationReserveBytes * Double(tp))) exceed \(gb(memory)) (\(tp) GPU(s) × \(memoryGB) GiB × utilization \(config.gpuMemoryUtilization)); raise the tensor-parallel degree or lower the activation reserve",
                 location: "kv_cache")
         }
     }

@@ -33,16 +33,18 @@ struct Run: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "vLLM max_num_batched_tokens.") var maxNumBatchedTokens: Int = 8192
     @Option(parsing: .unconditional, help: "vLLM max_num_seqs.") var maxNumSeqs: Int = 256
     @Option(parsing: .unconditional, help: "On SIGINT or SIGTERM, how long in-flight streams may finish before they are cancelled, s.") var drainSeconds: Double = 10
+    @OptionGroup var parity: ServeParityOptions
 
     func run() async throws {
         let app: ServeApp
         do {
             let data = try DataDirectory.locate(explicit: dataDir)
-            let configuration = ServeConfiguration(
+            var configuration = ServeConfiguration(
                 models: model, hardware: hardware, tp: tp, replicas: replicas,
-                scheduler: SchedulerConfig(kind: scheduler, maxNumBatchedTokens: maxNumBatchedTokens, maxNumSeqs: maxNumSeqs),
+                scheduler: try parity.scheduler(kind: scheduler, maxNumBatchedTokens: maxNumBatchedTokens, maxNumSeqs: maxNumSeqs),
                 router: router, speed: speed, apiKey: apiKey, maxQueue: maxQueue, maxBodyBytes: maxBodyBytes,
                 outputLength: try LengthDistribution(parsing: outputLen), seed: seed)
+            try parity.apply(to: &configuration, port: port)
             app = try ServeApp(configuration: configuration, loader: try EngineLoader(data: data))
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
@@ -53,7 +55,7 @@ struct Run: AsyncParsableCommand {
             router: app.router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "llmservingsim"),
             onServerRunning: { channel in
-                let line = "serving \(model.joined(separator: ", ")) on simulated \(hardware) tp=\(tp) × \(replicas) at http://\(host):\(channel.localAddress?.port ?? port) (speed \(speed))\n"
+                let line = "serving \((parity.servedModelName.isEmpty ? model : parity.servedModelName).joined(separator: ", ")) on simulated \(hardware) tp=\(tp) × \(replicas) at http://\(host):\(channel.localAddress?.port ?? port) (speed \(speed))\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             })
         // Shutdown runs in reverse order: the engines first (refuse new requests with 503, let streams finish
