@@ -21,6 +21,8 @@ struct Generation: Sendable {
     let seed: UInt64
     /// The request's number on this server (1, 2, …): its response id, and what varies its drawn lengths.
     let number: UInt64
+    /// This server run's random id, in response ids.
+    let instance: String
 
     /// Probability that a choice with `tool_choice: auto` calls a tool.
     let toolCallProbability: Double
@@ -137,7 +139,7 @@ struct Generation: Sendable {
                                   toolCall: plan[index].toolCall, logprobs: logprobsJSON)
         }
         let usage = Usage(promptTokens: usagePromptTokens, completionTokens: plan.reduce(0) { $0 + $1.output })
-        let id = (kind == .chat ? "chatcmpl-" : "cmpl-") + "\(number)"
+        let id = (kind == .chat ? "chatcmpl-" : "cmpl-") + "\(instance)-\(number)"
         let created = Int(Date().timeIntervalSince1970)
         let body = kind == .chat
             ? ChatBodies(id: id, created: created, model: modelName, includeUsageField: false).completion(choices, usage: usage, hardware: driver.hardware)
@@ -159,7 +161,7 @@ struct Generation: Sendable {
         let plan = try plan()
         let submission = try await driver.submit(plan.map { ($0.input, $0.output) }, promptParam: kind == .chat ? "messages" : "prompt")
         let (ids, events) = (submission.ids, submission.events)
-        let id = (kind == .chat ? "chatcmpl-" : "cmpl-") + "\(number)"
+        let id = (kind == .chat ? "chatcmpl-" : "cmpl-") + "\(instance)-\(number)"
         let created = Int(Date().timeIntervalSince1970)
         let chat = ChatBodies(id: id, created: created, model: modelName, includeUsageField: parameters.includeUsage)
         let text = TextBodies(id: id, created: created, model: modelName, includeUsageField: parameters.includeUsage)

@@ -178,6 +178,8 @@ struct CompletionRequest: Sendable {
     var parameters: GenerationParameters
     var prompts: [Prompt]
     var echo: Bool
+    /// The largest token id of token-id prompts (checked against the model's vocabulary), nil for text.
+    var largestTokenID: Int?
 
     /// Output tokens of a text completion without `max_tokens`, as in OpenAI's reference and vLLM.
     static let defaultMaxTokens = 16
@@ -208,7 +210,8 @@ struct CompletionRequest: Sendable {
         if fields.has("suffix") {
             throw OpenAIError.invalid("'suffix' is not supported.", param: "suffix", code: "unsupported_parameter")
         }
-        return CompletionRequest(parameters: parameters, prompts: prompts, echo: try fields.bool("echo") ?? false)
+        let ids = (raw as? [Any] ?? []).flatMap { $0 as? [Any] ?? [$0] }.compactMap { ($0 as? NSNumber)?.intValue }
+        return CompletionRequest(parameters: parameters, prompts: prompts, echo: try fields.bool("echo") ?? false, largestTokenID: ids.max())
     }
 
     private static let invalidPrompt = OpenAIError.invalid(

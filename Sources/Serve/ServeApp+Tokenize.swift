@@ -10,28 +10,29 @@ extension ServeApp {
         let fields = try JSONFields.parse(Array(buffer: try await body(&request)))
         let model = try fields.string("model") ?? servedNames[0].name
         guard let driver = driver(named: model) else { throw OpenAIError.modelNotFound(model) }
+        let vocabSize = vocabSizes[driver.model]!
         _ = try fields.bool("add_special_tokens")
-        let tokens: [Int]
+        var tokens: [(id: Int, text: String)]
         if let prompt = try fields.string("prompt") {
-            tokens = TokenIDs.ids(of: prompt)
+            tokens = PromptTokenizer.pieces(prompt).map { (TokenIDs.id(of: $0, vocabSize: vocabSize), $0) }
         } else if fields.has("messages") {
-            let chat = try ChatCompletionRequest.parseMessages(fields)
-            tokens = TokenIDs.ids(messages: chat, addGenerationPrompt: try fields.bool("add_generation_prompt") ?? true)
-                + (ChatCompletionRequest.toolsText(fields).map(TokenIDs.ids(of:)) ?? [])
+            let messages = try ChatCompletionRequest.parseMessages(fields)
+            tokens = TokenIDs.tokens(messages: messages, addGenerationPrompt: try fields.bool("add_generation_prompt") ?? true, vocabSize: vocabSize)
+            tokens += PromptTokenizer.pieces(ChatCompletionRequest.toolsText(fields) ?? "").map { (TokenIDs.id(of: $0, vocabSize: vocabSize), $0) }
         } else {
             throw OpenAIError.invalid("Missing required parameter: 'prompt' or 'messages'.", param: "prompt", code: "missing_required_parameter")
         }
-        let strings = try fields.bool("return_token_strs") == true
-            ? "[" + tokens.map { JSONText.string(TokenIDs.text(of: $0)!) }.joined(separator: ",") + "]" : "null"
-        return "{\"count\":\(tokens.count),\"max_model_len\":\(driver.maxContext),\"tokens\":[\(tokens.map(String.init).joined(separator: ","))],\"token_strs\":\(strings)}"
+        let strings = try fields.bool("return_token_strs") == true ? "[" + tokens.map { JSONText.string($0.text) }.joined(separator: ",") + "]" : "null"
+        return "{\"count\":\(tokens.count),\"max_model_len\":\(driver.maxContext),\"tokens\":[\(tokens.map { String($0.id) }.joined(separator: ","))],\"token_strs\":\(strings)}"
     }
 
-    /// `{"prompt"}`: the text of `tokens`.
+    /// `{"prompt"}`: text of as many tokens as `tokens` (filler: there is no real vocabulary to decode with).
     func detokenize(_ request: Request) async throws -> String {
         var request = request
         let fields = try JSONFields.parse(Array(buffer: try await body(&request)))
         let model = try fields.string("model") ?? servedNames[0].name
-        guard driver(named: model) != nil else { throw OpenAIError.modelNotFound(model) }
+        guard let driver = driver(named: model) else { throw OpenAIError.modelNotFound(model) }
+        let vocabSize = vocabSizes[driver.model]!
         guard let raw = fields.raw("tokens") else {
             throw OpenAIError.invalid("Missing required parameter: 'tokens'.", param: "tokens", code: "missing_required_parameter")
         }
@@ -41,8 +42,9 @@ extension ServeApp {
         var text = ""
         for (index, item) in list.enumerated() {
             guard let number = item as? NSNumber, !JSONFields.isBool(item), JSONFields.isIntegerType(number),
-                  let piece = TokenIDs.text(of: number.intValue) else {
-                throw OpenAIError.invalid("Invalid 'tokens[\(index)]': \(item) is not a token id of this server's tokenizer.", param: "tokens[\(index)]", code: "invalid_value")
+                  let piece = TokenIDs.text(of: number.intValue, vocabSize: vocabSize) else {
+                throw OpenAIError.invalid("Invalid 'tokens[\(index)]': \(item) is not a token id of \(model) (vocabulary of \(vocabSize)).",
+                                          param: "tokens[\(index)]", code: "invalid_value")
             }
             text += piece
         }

@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 import NIOCore
+import PerfKit
 public import Prometheus
 public import SimEngine
 
@@ -9,6 +10,8 @@ public struct ServeApp: Sendable {
     public let configuration: ServeConfiguration
     /// One driver per served model, by id.
     public let drivers: [String: EngineDriver]
+    /// Each model's vocabulary size (`vocab_size`): token ids at or above it are out of vocabulary.
+    let vocabSizes: [String: Int]
     /// The model id behind each served name (`--served-model-name`, else the ids themselves), in order.
     public let servedNames: [(name: String, model: String)]
     public let registry: PrometheusCollectorRegistry
@@ -48,14 +51,17 @@ public struct ServeApp: Sendable {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
         var drivers: [String: EngineDriver] = [:]
+        var vocabSizes: [String: Int] = [:]
         for model in configuration.models {
             let engine = try loader.engine(
                 model: model, hardware: configuration.hardware, tp: configuration.tp, replicas: configuration.replicas,
                 config: configuration.scheduler, router: configuration.router)
             drivers[model] = EngineDriver(engine: engine, speed: configuration.speed, maxQueue: configuration.maxQueue,
                                           metrics: ServeMetrics(model: model, registry: registry))
+            vocabSizes[model] = engine.model.vocabSize
         }
         self.drivers = drivers
+        self.vocabSizes = vocabSizes
     }
 
     /// The router with every endpoint.
@@ -143,6 +149,7 @@ public struct ServeApp: Sendable {
         let parameters: GenerationParameters
         let promptTokens: [Int]
         var echoTexts: [String?] = [nil]
+        var largestTokenID: Int?
         switch kind {
         case .chat:
             let chat = try ChatCompletionRequest.parse(fields)
@@ -152,13 +159,18 @@ public struct ServeApp: Sendable {
             let completion = try CompletionRequest.parse(fields)
             parameters = completion.parameters
             promptTokens = completion.prompts.map(\.tokens)
+            largestTokenID = completion.largestTokenID
             // Token-id prompts have no text here: their echo is filler of the same number of tokens.
             echoTexts = completion.prompts.map { completion.echo ? $0.text ?? FillerText.text(tokens: $0.tokens) : nil }
         }
         guard let driver = driver(named: parameters.model) else { throw OpenAIError.modelNotFound(parameters.model) }
+        if let largestTokenID, largestTokenID >= vocabSizes[driver.model]! {
+            throw OpenAIError.invalid("Token id \(largestTokenID) is out of vocabulary (\(parameters.model) has \(vocabSizes[driver.model]!) tokens).",
+                                      param: "prompt", code: "invalid_value")
+        }
         let generation = Generation(kind: kind, driver: driver, modelName: primaryName(of: driver), parameters: parameters, promptTokens: promptTokens,
                                     echoTexts: echoTexts, outputLengths: configuration.outputLength, seed: configuration.seed,
-                                    number: requestNumbers.next(), toolCallProbability: configuration.toolCallProbability)
+                                    number: requestNumbers.next(), instance: requestNumbers.instance, toolCallProbability: configuration.toolCallProbability)
         return parameters.stream ? try await generation.stream(request: request) : try await generation.respond(request: request)
     }
 

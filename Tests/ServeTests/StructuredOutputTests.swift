@@ -7,17 +7,19 @@ import Testing
 @Suite struct StructuredOutputTests {
     static let texts = ["Hello, world!", "你好世界", "  leading and trailing  ", "internationalization\n\ttabs", "naïve café", "a1b2c3d4e5", "", "{\"k\": [1, 2]}"]
 
-    @Test(arguments: texts) func piecesAreTheCountedTokensAndIdsGiveTheTextBack(text: String) {
+    static let vocabSize = 128_256
+
+    @Test(arguments: texts) func piecesAreTheCountedTokensAndIdsStayInTheVocabulary(text: String) {
         let pieces = PromptTokenizer.pieces(text)
         #expect(pieces.count == PromptTokenizer.count(text))
         #expect(pieces.joined() == String(text.reversed().drop { $0.isWhitespace }.reversed()))
-        let ids = TokenIDs.ids(of: text)
-        #expect(ids.map { TokenIDs.text(of: $0)! } == pieces.map { piece in
-            // Whitespace before a token comes back as one space, newline or tab.
-            let body = piece.drop { $0.isWhitespace }
-            let whitespace = piece.prefix { $0.isWhitespace }
-            return (whitespace.isEmpty ? "" : whitespace.contains("\n") ? "\n" : whitespace.last == "\t" ? "\t" : " ") + body
-        })
+        let ids = TokenIDs.ids(of: text, vocabSize: Self.vocabSize)
+        #expect(ids.count == pieces.count)
+        #expect(ids.allSatisfy { (0..<Self.vocabSize - TokenIDs.specials.count).contains($0) })
+        #expect(ids == TokenIDs.ids(of: text, vocabSize: Self.vocabSize))
+        // Detokenized text has as many tokens as ids.
+        let text = ids.map { TokenIDs.text(of: $0, vocabSize: Self.vocabSize)! }.joined()
+        #expect(PromptTokenizer.count(text) == ids.count)
     }
 
     @Test func nonLatinScriptsCountATokenPerCharacter() {
@@ -26,16 +28,18 @@ import Testing
         #expect(PromptTokenizer.count("hello") == 2)
     }
 
-    @Test func chatTemplateIdsAreAsManyAsAChatPromptCounts() {
+    @Test func chatTemplateTokensAreAsManyAsAChatPromptCounts() {
         let messages: [(role: String, content: String, name: String?)] = [("system", "Be brief.", nil), ("user", "Hi 你好", "ann")]
-        #expect(TokenIDs.ids(messages: messages, addGenerationPrompt: true).count == PromptTokenizer.count(messages: messages))
-        #expect(TokenIDs.ids(messages: messages, addGenerationPrompt: false).count == PromptTokenizer.count(messages: messages) - 3)
+        let tokens = TokenIDs.tokens(messages: messages, addGenerationPrompt: true, vocabSize: Self.vocabSize)
+        #expect(tokens.count == PromptTokenizer.count(messages: messages))
+        #expect(tokens.first?.id == Self.vocabSize - TokenIDs.specials.count)
+        #expect(TokenIDs.tokens(messages: messages, addGenerationPrompt: false, vocabSize: Self.vocabSize).count == PromptTokenizer.count(messages: messages) - 3)
     }
 
-    @Test func idsNoTokenHasAreRefused() {
-        #expect(TokenIDs.text(of: -1) == nil)
-        #expect(TokenIDs.text(of: TokenIDs.specialOffset + TokenIDs.specials.count) == nil)
-        #expect(TokenIDs.text(of: TokenIDs.scalarOffset + 0xD800) == nil)
+    @Test func idsOutsideTheVocabularyAreRefused() {
+        #expect(TokenIDs.text(of: -1, vocabSize: Self.vocabSize) == nil)
+        #expect(TokenIDs.text(of: Self.vocabSize, vocabSize: Self.vocabSize) == nil)
+        #expect(TokenIDs.text(of: Self.vocabSize - 1, vocabSize: Self.vocabSize) != nil)
     }
 
     static var schema: [String: Any] { [
