@@ -20,7 +20,7 @@ public struct DataDirectory: Sendable, Hashable {
     public static func locate(explicit: String? = nil) throws(PerfKitError) -> DataDirectory {
         let fileManager = FileManager.default
         if let path = explicit ?? ProcessInfo.processInfo.environment[environmentVariable] {
-            let url = URL(fileURLWithPath: path)
+            let url = URL(fileURLWithPath: path).standardizedFileURL
             guard fileManager.fileExists(atPath: url.appendingPathComponent("model_configs").path) else {
                 throw PerfKitError("no model_configs/ folder in data directory \(url.path)")
             }

@@ -122,7 +122,7 @@ public struct ServeApp: Sendable {
     }
 
     /// This server's version, as `/version` reports it.
-    public static let version = "0.3.0"
+    public static let version = LLMServingSimVersion.string
 
     /// The driver serving `name`, a served model name.
     func driver(named name: String) -> EngineDriver? {

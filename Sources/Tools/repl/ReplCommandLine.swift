@@ -9,7 +9,8 @@ struct ReplCommandLine: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repl",
         abstract: "An interactive simulator: submit requests to simulated GPUs and query latencies and state.",
-        discussion: "On a terminal: readline editing, history in ~/.llmservingsim_history, tab completion. Piped: one command per line. Type help for the commands.")
+        discussion: "On a terminal: readline editing, history in ~/.llmservingsim_history, tab completion. Piped: one command per line. Type help for the commands.",
+        version: LLMServingSimVersion.string)
 
     @Option(help: "Folder holding model_configs/, perf_model/ and hardware/.") var dataDir: String?
     @Option(help: "GPU of new engines.") var hardware: String = "A100"
