@@ -52,7 +52,7 @@ import Testing
 
     /// What the terminal session showed at each step.
     struct TerminalSteps: Sendable {
-        var prompt = false, completed = false, requestsRan = false, submitted = false, cleared = false, ran = false
+        var prompt = false, completed = false, completedInContext = false, requestsRan = false, submitted = false, cleared = false, ran = false
         var screen = "", history = ""
     }
 
@@ -64,6 +64,7 @@ import Testing
         let steps = try await onDedicatedThread { try Self.driveTerminal(tmux: tmux!, executable: executable, root: root) }
         #expect(steps.prompt, "screen: \(steps.screen)")
         #expect(steps.completed, "tab completion: \(steps.screen)")
+        #expect(steps.completedInContext, "use hardware <Tab> should offer GPUs: \(steps.screen)")
         #expect(steps.requestsRan)
         #expect(steps.submitted)
         #expect(steps.cleared, "Ctrl-C should discard the half-typed line: \(steps.screen)")
@@ -101,6 +102,9 @@ import Testing
         steps.completed = try waitFor("repl> requests")
         _ = try tmuxRun(["send-keys", "-t", session, "Enter"])
         steps.requestsRan = try waitFor("no requests yet")
+        _ = try tmuxRun(["send-keys", "-t", session, "use hardware H1", "Tab"])
+        steps.completedInContext = try waitFor("repl> use hardware H100")
+        _ = try tmuxRun(["send-keys", "-t", session, "Enter"])
         _ = try tmuxRun(["send-keys", "-t", session, "submit 512 32", "Enter"])
         steps.submitted = try waitFor("request 1 queued")
         _ = try tmuxRun(["send-keys", "-t", session, "half-typed line", "C-c"])

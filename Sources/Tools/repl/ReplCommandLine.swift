@@ -40,12 +40,9 @@ struct ReplCommandLine: ParsableCommand {
             let failed = ReplDriver.run(session: &session, reader: &reader, forceJSON: json, stopOnError: !keepGoing, write: write, interrupted: Interrupts.take)
             try exitStatus(failed: failed)
         } else if isatty(STDIN_FILENO) == 1 {
-            let parser = session.parser
-            let commands = ReplHelp.entries.map(\.name) + ["exit"]
-            let words = parser.models + parser.gpus + ["hardware", "model", "tp", "scheduler", "replicas", "router", "until", "trace", "report",
-                                                       "prefill", "decode", "vllm", "orca", "static", "round_robin", "least_outstanding", "least_kv", "--json"]
+            let completion = ReplCompletion(commands: ReplHelp.entries.map(\.name) + ["exit"], models: session.parser.models, gpus: session.parser.gpus)
             print("LLMServingSim REPL: \(session.hardware), model \(session.defaultModel ?? "none (use model ID)"). Type help; Ctrl-D quits.")
-            var reader = ReadlineLineReader(commands: commands, words: words, historyFile: ReadlineLineReader.defaultHistoryFile)
+            var reader = ReadlineLineReader(completion: completion, historyFile: ReadlineLineReader.defaultHistoryFile)
             ReplDriver.run(session: &session, reader: &reader, forceJSON: json, write: write, interrupted: Interrupts.take)
         } else {
             var reader = StandardInputLineReader()
