@@ -16,18 +16,21 @@ extension ReplSession {
         var lines = ["clock \(Formatting.seconds(clock)); hardware \(hardware), model \(defaultModel ?? "none"), tp \(tp), scheduler \(scheduler.kind.rawValue), replicas \(replicas), router \(router.rawValue)"]
         guard !keys.isEmpty else { return (lines + ["no engines yet: submit a request to create one"]).joined(separator: "\n") }
         var rows: [[String]] = []
+        // Requests not arrived yet belong to no replica: the router picks one when they arrive.
+        var notArrived: [String] = []
         for key in keys {
             let snapshot = engines[key]!.snapshot()
+            if snapshot.pending > 0 { notArrived.append("\(key.description): \(snapshot.pending) not arrived yet (a replica is chosen on arrival)") }
             for replica in snapshot.replicas {
                 rows.append([
-                    key.description, "\(replica.index)", "\(replica.index == 0 ? snapshot.pending : 0)", "\(replica.waiting)", "\(replica.running)",
+                    key.description, "\(replica.index)", "\(replica.waiting)", "\(replica.running)",
                     "\(replica.kvBlocksUsed)/\(replica.kvBlocksTotal)", String(format: "%.1f %%", replica.kvUtilization * 100),
                     replica.busyUntil.map(Formatting.seconds) ?? "idle", "\(replica.iterations)",
                 ])
             }
         }
-        lines.append(Formatting.table(["engine", "replica", "not arrived", "waiting", "running", "KV blocks", "KV use", "busy until", "iterations"], rows))
-        return lines.joined(separator: "\n")
+        lines.append(Formatting.table(["engine", "replica", "waiting", "running", "KV blocks", "KV use", "busy until", "iterations"], rows))
+        return (lines + notArrived).joined(separator: "\n")
     }
 
     /// Latency distributions and throughput of every engine so far.
@@ -52,6 +55,7 @@ extension ReplSession {
                 request.phase = phase
             }
         }
+        request.arrived = request.record != nil || request.rejection != nil || request.arrival <= clock
         return request
     }
 
@@ -61,7 +65,7 @@ extension ReplSession {
         guard !all.isEmpty else { return "no requests yet" }
         let rows = all.map { request -> [String] in
             [
-                "\(request.id)", request.model, request.hardware, request.phase.rawValue, "\(request.inputTokens)",
+                "\(request.id)", request.model, request.hardware, request.phaseLabel, "\(request.inputTokens)",
                 "\(request.generatedTokens)/\(request.outputTokens)", Formatting.seconds(request.arrival),
                 request.firstToken.map { Formatting.milliseconds($0 - request.arrival) } ?? "-",
                 request.record.map { Formatting.milliseconds($0.tpot) } ?? "-",
@@ -78,7 +82,7 @@ extension ReplSession {
         }
         if json { return Formatting.json(request) }
         var lines = [
-            "request \(id): \(request.model) on \(request.hardware) tp=\(request.tp), \(request.phase.rawValue)",
+            "request \(id): \(request.model) on \(request.hardware) tp=\(request.tp), \(request.phaseLabel)",
             "  tokens: \(request.inputTokens) prompt, \(request.generatedTokens)/\(request.outputTokens) output",
             "  arrival: \(Formatting.seconds(request.arrival))",
         ]

@@ -33,6 +33,17 @@ import Testing
         #expect(output[1].contains(String(format: "TTFT %.2f ms", record.ttft.milliseconds)))
     }
 
+    @Test func aFutureArrivalIsNotShownWaitingOnAReplica() throws {
+        let (_, output) = try script(["use replicas 2", "submit 256 8 at 5s", "status", "requests", "show 1", "run until 1s", "show 1 --json"])
+        let status = try #require(output.first { $0.contains("busy until") })
+        #expect(status.contains("1 not arrived yet"), "\(status)")
+        #expect(!status.contains("not arrived  "), "\(status)")
+        #expect(output.contains { $0.contains("phase") && $0.contains("not arrived") })
+        #expect(output.contains { $0.hasPrefix("request 1:") && $0.contains("not arrived") })
+        let request = try JSONDecoder().decode(ReplRequest.self, from: Data(output.last!.utf8))
+        #expect(!request.arrived)
+    }
+
     @Test func useHardwareChangesTheGPUOfNewEngines() throws {
         let (_, output) = try script(["use hardware H100", "submit 1024 2", "run", "show 1 --json"])
         let request = try JSONDecoder().decode(ReplRequest.self, from: Data(output.last!.utf8))
