@@ -24,6 +24,12 @@ import Testing
                 "\(result.stdout)")
     }
 
+    @Test func simulateHelpShowsRunsOptions() async throws {
+        let result = try await bare("simulate", ["--help"])
+        #expect(result.status == 0)
+        for option in ["--trace", "--max-num-seqs", "--slo-ttft-ms", "--out"] { #expect(result.stdout.contains(option), "\(option)") }
+    }
+
     @Test func makeTraceWritesToStdoutWithOutDash() async throws {
         let result = try await bare("simulate", ["make-trace", "--requests", "3", "--rate", "2", "--out", "-"])
         #expect(result.status == 0, "\(result.stderr)")
