@@ -24,6 +24,15 @@ import Testing
                 "\(result.stdout)")
     }
 
+    @Test func tpotIsNotApplicableWhenEveryOutputIsOneToken() async throws {
+        let result = try await Tool.run("simulate", ["--requests", "4", "--rate", "10", "--output-len", "1", "--no-progress"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let tpot = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("TPOT") })
+        #expect(tpot.contains("n/a"), "\(tpot)")
+        let ttft = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("TTFT") })
+        #expect(!ttft.contains("n/a"))
+    }
+
     @Test func simulateHelpShowsRunsOptions() async throws {
         let result = try await bare("simulate", ["--help"])
         #expect(result.status == 0)
