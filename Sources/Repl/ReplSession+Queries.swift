@@ -108,23 +108,31 @@ extension ReplSession {
         }
         let cost = IterationCost(table: table, allReduce: AllReduceModel(gpu: gpu))
         let breakdown = cost.breakdown(sequences: Array(repeating: (input: input, kvCache: kv), count: batch), emitting: batch)
-        let milliseconds = breakdown.totalNs / 1e6
+        // The engine adds the host's time per iteration (scheduling, sampling, launch) to the GPU's.
+        let hostMs = Double(scheduler.cpuOverheadNs) / 1e6
+        let gpuMs = breakdown.totalNs / 1e6
+        let milliseconds = gpuMs + hostMs
         // Tokens the iteration processes: the prompts' new tokens for prefill, one output token per sequence for decode.
-        let tokensPerSecond = Double(batch * input) / (breakdown.totalNs / 1e9)
+        let tokensPerSecond = Double(batch * input) / (milliseconds / 1e3)
         let tokenKind = phase == .prefill ? "prompt" : "output"
+        let extrapolated = table.extrapolatedLayers(newTokens: input, kvCache: kv, batch: batch).map(\.rawValue)
         if json {
             struct Answer: Encodable {
                 var hardware: String, model: String, phase: String, input: Int, kv: Int, batch: Int, tp: Int
-                var iterationMs: Double, tokensPerSecond: Double, layersMs: [String: Double]
+                var iterationMs: Double, gpuMs: Double, hostOverheadMs: Double, tokensPerSecond: Double, layersMs: [String: Double]
+                var extrapolatedLayers: [String]
             }
             var layers: [String: Double] = [:]
             for item in breakdown.items { layers[item.name] = item.totalNs / 1e6 }
             return Formatting.json(Answer(hardware: hardware, model: model, phase: phase.rawValue, input: input, kv: kv, batch: batch, tp: tp,
-                                          iterationMs: milliseconds, tokensPerSecond: tokensPerSecond, layersMs: layers))
+                                          iterationMs: milliseconds, gpuMs: gpuMs, hostOverheadMs: hostMs, tokensPerSecond: tokensPerSecond,
+                                          layersMs: layers, extrapolatedLayers: extrapolated))
         }
         let top = breakdown.items.sorted { $0.totalNs > $1.totalNs }.prefix(3)
             .map { "\($0.name) \(String(format: "%.0f", $0.totalNs / breakdown.totalNs * 100)) %" }.joined(separator: ", ")
+        let warning = extrapolated.isEmpty ? "" : "; extrapolated past the table's points: \(extrapolated.joined(separator: ", "))"
         return "\(model) on \(hardware) tp=\(tp), \(phase.rawValue) batch \(batch) × (\(input) new, \(kv) cached): "
-            + "\(Formatting.milliseconds(milliseconds)) per iteration, \(String(format: "%.0f", tokensPerSecond)) \(tokenKind) tokens/s (largest: \(top))"
+            + "\(Formatting.milliseconds(milliseconds)) per iteration (GPU \(Formatting.milliseconds(gpuMs)) + host \(Formatting.milliseconds(hostMs))), "
+            + "\(String(format: "%.0f", tokensPerSecond)) \(tokenKind) tokens/s (largest: \(top))\(warning)"
     }
 }

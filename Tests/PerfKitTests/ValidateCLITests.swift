@@ -16,6 +16,16 @@ import Testing
         #expect(checked.stdout.contains("0 error(s)"))
     }
 
+    @Test func queryAddsTheHostOverheadAndSaysWhenItExtrapolated() async throws {
+        let base = ["query", "--hardware", "A100", "--model", "qwen/Qwen3-8B", "--phase", "prefill", "--input", "8192", "--batch", "64"]
+        let result = try await perfkit(base + ["--cpu-overhead-ms", "1.5"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("host overhead 1.500 ms"), "\(result.stdout)")
+        #expect(result.stdout.contains("warning: past the table's points, extrapolated: "), "\(result.stdout)")
+        let inside = try await perfkit(["query", "--hardware", "A100", "--model", "qwen/Qwen3-8B", "--phase", "decode", "--kv", "1000"])
+        #expect(!inside.stdout.contains("extrapolated"), "\(inside.stdout)")
+    }
+
     @Test func aHeaderOnlyTableIsAnError() async throws {
         let file = try RepositoryData.temporaryFolder().appendingPathComponent("empty.csv")
         try Data("hardware,model,layer_name,input,kv_cache,latency(ns)\n".utf8).write(to: file)

@@ -33,6 +33,17 @@ import Testing
         #expect(output[1].contains(String(format: "TTFT %.2f ms", record.ttft.milliseconds)))
     }
 
+    @Test func latencyIncludesTheHostOverheadAndSaysWhenItExtrapolated() throws {
+        let (_, output) = try script(["latency A100 qwen/Qwen3-8B decode kv=1000 batch=8 --json", "latency A100 qwen/Qwen3-8B prefill input=8192 batch=64"])
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(output[0].utf8)) as? [String: Any])
+        let gpu = try #require(answer["gpuMs"] as? Double), host = try #require(answer["hostOverheadMs"] as? Double)
+        #expect(host == Double(SchedulerConfig().cpuOverheadNs) / 1e6)
+        #expect(abs((answer["iterationMs"] as? Double ?? 0) - (gpu + host)) < 1e-9)
+        #expect((answer["extrapolatedLayers"] as? [String])?.isEmpty == true)
+        #expect(output[1].contains("+ host"))
+        #expect(output[1].contains("extrapolated past the table's points: "), "\(output[1])")
+    }
+
     @Test func aFutureArrivalIsNotShownWaitingOnAReplica() throws {
         let (_, output) = try script(["use replicas 2", "submit 256 8 at 5s", "status", "requests", "show 1", "run until 1s", "show 1 --json"])
         let status = try #require(output.first { $0.contains("busy until") })
@@ -102,11 +113,11 @@ import Testing
 
     @Test func latencyMatchesPerfKitsIterationCost() throws {
         let (_, output) = try script(["latency H100 meta-llama/Llama-3.1-8B-Instruct decode kv=1024 batch=16 --json"])
-        struct Answer: Decodable { var iterationMs: Double }
+        struct Answer: Decodable { var gpuMs: Double }
         let answer = try JSONDecoder().decode(Answer.self, from: Data(output[0].utf8))
         let (table, gpu) = try Self.loader.table(model: "meta-llama/Llama-3.1-8B-Instruct", hardware: "H100", tp: 1)
         let expected = IterationCost(table: table, allReduce: AllReduceModel(gpu: gpu)).ns(sequences: Array(repeating: (1, 1024), count: 16), emitting: 16) / 1e6
-        #expect(abs(answer.iterationMs - expected) < 1e-9)
+        #expect(abs(answer.gpuMs - expected) < 1e-9)
     }
 
     @Test func anInterruptStopsARunAndTheSessionGoesOn() throws {

@@ -21,12 +21,14 @@ struct Query: ParsableCommand {
     @Option(parsing: .unconditional, help: "Sequences in the batch.") var batch: Int = 1
     @Option(parsing: .unconditional, help: "Tensor-parallel degree.") var tp: Int = 1
     @Option(name: .customLong("table"), help: "Table file (default perf_model/<GPU>.csv).") var tableFile: String?
+    @Option(parsing: .unconditional, help: "Host overhead per iteration that simulate adds, ms (simulate's --cpu-overhead-ms).") var cpuOverheadMs: Double = 0.2
 
     func validate() throws {
         for (name, value) in [("--input", input), ("--batch", batch), ("--tp", tp)] where value < 1 {
             throw ValidationError("\(name) must be at least 1, found \(value)")
         }
         guard kv >= 0 else { throw ValidationError("--kv must not be negative, found \(kv)") }
+        guard cpuOverheadMs >= 0, cpuOverheadMs <= 10_000 else { throw ValidationError("--cpu-overhead-ms must be between 0 and 10000, found \(cpuOverheadMs)") }
         guard batch <= IterationCost.maxQueryBatch else {
             throw ValidationError("--batch must be at most \(IterationCost.maxQueryBatch), found \(batch)")
         }
@@ -56,9 +58,15 @@ struct Query: ParsableCommand {
                       + lpad(String(format: "%.2f", item.nsPerCall / 1e3), 12)
                       + lpad(String(format: "%.3f", item.totalNs / 1e6), 11) + lpad(String(format: "%.1f%%", share), 8))
             }
-            print(String(format: "iteration: %.3f ms", breakdown.totalNs / 1e6))
+            let iterationNs = breakdown.totalNs + cpuOverheadMs * 1e6
+            print(String(format: "iteration: %.3f ms (GPU %.3f ms + host overhead %.3f ms, --cpu-overhead-ms), as simulate times it",
+                         iterationNs / 1e6, breakdown.totalNs / 1e6, cpuOverheadMs))
             if phase == .decode {
-                print(String(format: "decode throughput: %.0f tokens/s", Double(batch) / (breakdown.totalNs / 1e9)))
+                print(String(format: "decode throughput: %.0f tokens/s", Double(batch) / (iterationNs / 1e9)))
+            }
+            let extrapolated = table.extrapolatedLayers(newTokens: newTokens, kvCache: kv, batch: batch)
+            if !extrapolated.isEmpty {
+                print("warning: past the table's points, extrapolated: \(extrapolated.map(\.rawValue).joined(separator: ", "))")
             }
         }
     }
