@@ -46,7 +46,7 @@ struct SimulatedLogprobs: Sendable {
         return z ^ (z >> 31)
     }
 
-    /// `token` as a JSON number that keeps full precision.
+    /// A log-probability as a JSON number, at full precision.
     static func number(_ value: Double) -> String { String(value) }
 
     static func bytes(_ token: String) -> String { "[" + token.utf8.map { String($0) }.joined(separator: ",") + "]" }
