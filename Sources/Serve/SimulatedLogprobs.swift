@@ -62,10 +62,12 @@ struct SimulatedLogprobs: Sendable {
     }
 
     /// Completions' `{"tokens", "token_logprobs", "top_logprobs", "text_offset"}` for `pieces` at output position
-    /// `start`, whose text begins at character `offset`; `promptPieces` (echo) come first, the first without a logprob.
+    /// `start`, whose text begins at character `offset`; `promptPieces` (echo) come first from character 0, the first
+    /// without a logprob.
     func completionJSON(choice: Int, start: Int, pieces: [String], offset: Int, promptPieces: [String] = []) -> String {
         var tokens: [String] = [], logprobs: [String] = [], tops: [String] = [], offsets: [String] = []
-        var characters = offset
+        // The echoed prompt starts the text; the output starts at `offset`.
+        var characters = 0
         for (index, piece) in promptPieces.enumerated() {
             tokens.append(JSONText.string(piece))
             offsets.append(String(characters))
@@ -79,6 +81,7 @@ struct SimulatedLogprobs: Sendable {
                 tops.append(dictionary(entry))
             }
         }
+        characters = offset
         for (index, piece) in pieces.enumerated() {
             let entry = self.entry(choice: choice, position: start + index, token: piece)
             tokens.append(JSONText.string(piece))
