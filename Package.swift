@@ -35,6 +35,7 @@ let package = Package(
             name: "perfkit",
             dependencies: [
                 "PerfKit",
+                "SimEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Tools/perfkit",

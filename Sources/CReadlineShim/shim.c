@@ -8,53 +8,47 @@
 #include <readline/readline.h>
 #include <readline/history.h>
 
-static char **command_words = NULL;
-static int command_word_count = 0;
-static char **other_words = NULL;
-static int other_word_count = 0;
+static repl_completion_provider provider = NULL;
+static char **active_words = NULL;
+static int active_count = 0;
+static int active_capacity = 0;
+
 static volatile sig_atomic_t interrupted = 0;
 static volatile sig_atomic_t in_readline = 0;
 
-static char **copy_words(const char *const *words, int count) {
-    char **copy = calloc((size_t)count + 1, sizeof(char *));
-    for (int i = 0; i < count; i++) copy[i] = strdup(words[i]);
-    return copy;
+void repl_completion_add(const char *word) {
+    if (active_count == active_capacity) {
+        active_capacity = active_capacity ? active_capacity * 2 : 64;
+        active_words = realloc(active_words, (size_t)active_capacity * sizeof(char *));
+    }
+    active_words[active_count++] = strdup(word);
 }
-
-static char **active_words;
-static int active_count;
 
 static char *generate(const char *text, int state) {
     static int index;
-    static size_t length;
-    if (state == 0) { index = 0; length = strlen(text); }
-    while (index < active_count) {
-        const char *word = active_words[index++];
-        if (strncmp(word, text, length) == 0) return strdup(word);
-    }
-    return NULL;
+    (void)text;
+    if (state == 0) index = 0;
+    /* The provider already chose the candidates that start with the word being completed. */
+    return index < active_count ? strdup(active_words[index++]) : NULL;
 }
 
 static char **complete(const char *text, int start, int end) {
     (void)end;
-    int first_word = 1;
-    for (int i = 0; i < start; i++) {
-        if (rl_line_buffer[i] != ' ' && rl_line_buffer[i] != '\t') { first_word = 0; break; }
-    }
-    active_words = first_word ? command_words : other_words;
-    active_count = first_word ? command_word_count : other_word_count;
+    for (int i = 0; i < active_count; i++) free(active_words[i]);
+    active_count = 0;
+    char *before = strndup(rl_line_buffer, (size_t)start);
+    if (provider) provider(before, text);
+    free(before);
     rl_attempted_completion_over = 1;
+    /* A folder completes without a space after it, so that its contents can follow. */
+    rl_completion_append_character = (active_count == 1 && active_words[0][strlen(active_words[0]) - 1] == '/') ? '\0' : ' ';
     return rl_completion_matches(text, generate);
 }
 
-void repl_readline_configure(const char *name, const char *const *commands, int command_count,
-                             const char *const *words, int word_count) {
+void repl_readline_configure(const char *name, repl_completion_provider completion) {
     rl_readline_name = strdup(name);
     rl_variable_bind("enable-bracketed-paste", "off");
-    command_words = copy_words(commands, command_count);
-    command_word_count = command_count;
-    other_words = copy_words(words, word_count);
-    other_word_count = word_count;
+    provider = completion;
     rl_completer_word_break_characters = " \t";
     rl_attempted_completion_function = complete;
     rl_catch_signals = 0;

@@ -5,15 +5,37 @@ public struct ModelCatalog: Sendable {
     public let folder: URL
     /// Every loadable model, sorted by id.
     public let models: [ModelConfig]
+    /// Configs skipped because their `model_type` is not supported: one warning each.
+    public let skipped: [String]
 
-    /// Loads every `*.json` under `folder`; a bad config is an error that names it.
-    public init(folder: URL) throws(PerfKitError) {
+    /// Loads every `*.json` under `folder`; a bad config is an error that names it, but one whose `model_type` is
+    /// not supported (gemma2, mixtral, …) is skipped with a warning passed to `warn` (default: standard error),
+    /// so that one such file does not break every command.
+    public init(folder: URL, warn: (String) -> Void = { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }) throws(PerfKitError) {
         self.folder = folder
         var found: [ModelConfig] = []
+        var skipped: [String] = []
         for id in Self.modelIDs(in: folder) {
+            let file = folder.appendingPathComponent(id + ".json")
+            if let type = Self.unsupportedModelType(file) {
+                let warning = "\(file.path): skipped: model_type \"\(type)\" is not supported (supported: \(ModelFamily.supportedModelTypes.joined(separator: ", ")))"
+                skipped.append(warning)
+                warn(warning)
+                continue
+            }
             found.append(try Self.load(id: id, folder: folder))
         }
         models = found
+        self.skipped = skipped
+    }
+
+    /// The `model_type` of a config that names an unsupported one; nil for supported or unreadable files (which
+    /// `load` reports as errors).
+    static func unsupportedModelType(_ file: URL) -> String? {
+        guard let data = FileManager.default.contents(atPath: file.path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let type = object["model_type"] as? String else { return nil }
+        return ModelFamily(modelType: type) == nil ? type : nil
     }
 
     /// Loads one model by id; ids that leave the folder (`..`, absolute paths) are refused.

@@ -54,7 +54,7 @@ public struct ModelConfig: Sendable, Hashable {
         let modelType = try reader.string("model_type")
         guard let family = ModelFamily(modelType: modelType) else {
             throw PerfKitError(
-                "field \"model_type\": unsupported \"\(modelType)\" (accepted: llama, mistral, qwen2, qwen3, opt)",
+                "field \"model_type\": unsupported \"\(modelType)\" (accepted: \(ModelFamily.supportedModelTypes.joined(separator: ", ")))",
                 location: file)
         }
         let hidden = try reader.positiveInt("hidden_size")

@@ -7,6 +7,9 @@ public enum ModelFamily: String, Sendable, CaseIterable {
     /// OPT: learned positions, LayerNorm, explicit QK/softmax/SV attention, ReLU `fc1`/`fc2` MLP.
     case opt
 
+    /// The HF `model_type`s a family exists for.
+    public static let supportedModelTypes = ["llama", "mistral", "qwen2", "qwen3", "opt"]
+
     /// The family for an HF `model_type`, or nil when the type is not supported.
     public init?(modelType: String) {
         switch modelType {

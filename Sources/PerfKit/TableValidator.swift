@@ -70,6 +70,9 @@ public struct TableValidator: Sendable {
     public func validate(_ table: LatencyTable) -> [ValidationFinding] {
         var findings: [ValidationFinding] = []
         let file = table.source
+        if table.rows.isEmpty {
+            return [ValidationFinding(.error, .schema, file: file, line: 0, "no rows: a table with only a header has nothing to look up")]
+        }
         var seen: [RowKey: Int] = [:]
         var unknownLayers = Set<String>()
         var groups: [GroupKey: [LatencyRow]] = [:]

@@ -2,16 +2,21 @@ import CReadline
 import CReadlineShim
 import Foundation
 
-/// Lines from GNU readline on a terminal: editing, history kept in a file, tab completion of commands and words.
+/// The completion readline's Tab asks for. Readline calls its provider only inside `readline()`, on the thread of
+/// the one reader that set it, so this global is never touched from two threads at once.
+nonisolated(unsafe) private var activeCompletion: ReplCompletion?
+
+/// Lines from GNU readline on a terminal: editing, history kept in a file, tab completion by `completion`.
 public struct ReadlineLineReader: LineReader {
     private let historyFile: String
 
-    /// `words` complete after the first word (model ids, GPU names, keywords); `commands` complete the first word.
-    public init(commands: [String], words: [String], historyFile: String) {
+    public init(completion: ReplCompletion, historyFile: String) {
         self.historyFile = historyFile
-        withCStrings(commands) { commandPointers in
-            withCStrings(words) { wordPointers in
-                repl_readline_configure("llmservingsim", commandPointers, Int32(commands.count), wordPointers, Int32(words.count))
+        activeCompletion = completion
+        repl_readline_configure("llmservingsim") { before, word in
+            guard let completion = activeCompletion, let before, let word else { return }
+            for candidate in completion.candidates(before: String(cString: before), word: String(cString: word)) {
+                repl_completion_add(candidate)
             }
         }
         if FileManager.default.fileExists(atPath: historyFile) {
@@ -38,11 +43,4 @@ public struct ReadlineLineReader: LineReader {
     public static var defaultHistoryFile: String {
         (ProcessInfo.processInfo.environment["HOME"] ?? NSTemporaryDirectory()) + "/.llmservingsim_history"
     }
-}
-
-private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
-    let duplicates = strings.map { strdup($0) }
-    defer { duplicates.forEach { free($0) } }
-    let pointers = duplicates.map { UnsafePointer($0) } + [nil]
-    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }

@@ -16,4 +16,9 @@ public struct ReplRequest: Sendable, Equatable, Codable {
     public var record: RequestRecord?
     /// Set when rejected.
     public var rejection: String?
+    /// False while its arrival is still ahead of the clock: it waits for no replica yet.
+    public var arrived = true
+
+    /// The phase as the REPL prints it: `not arrived` before the arrival, else the engine's phase.
+    public var phaseLabel: String { arrived ? phase.rawValue : "not arrived" }
 }

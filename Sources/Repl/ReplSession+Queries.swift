@@ -16,18 +16,21 @@ extension ReplSession {
         var lines = ["clock \(Formatting.seconds(clock)); hardware \(hardware), model \(defaultModel ?? "none"), tp \(tp), scheduler \(scheduler.kind.rawValue), replicas \(replicas), router \(router.rawValue)"]
         guard !keys.isEmpty else { return (lines + ["no engines yet: submit a request to create one"]).joined(separator: "\n") }
         var rows: [[String]] = []
+        // Requests not arrived yet belong to no replica: the router picks one when they arrive.
+        var notArrived: [String] = []
         for key in keys {
             let snapshot = engines[key]!.snapshot()
+            if snapshot.pending > 0 { notArrived.append("\(key.description): \(snapshot.pending) not arrived yet (a replica is chosen on arrival)") }
             for replica in snapshot.replicas {
                 rows.append([
-                    key.description, "\(replica.index)", "\(replica.index == 0 ? snapshot.pending : 0)", "\(replica.waiting)", "\(replica.running)",
+                    key.description, "\(replica.index)", "\(replica.waiting)", "\(replica.running)",
                     "\(replica.kvBlocksUsed)/\(replica.kvBlocksTotal)", String(format: "%.1f %%", replica.kvUtilization * 100),
                     replica.busyUntil.map(Formatting.seconds) ?? "idle", "\(replica.iterations)",
                 ])
             }
         }
-        lines.append(Formatting.table(["engine", "replica", "not arrived", "waiting", "running", "KV blocks", "KV use", "busy until", "iterations"], rows))
-        return lines.joined(separator: "\n")
+        lines.append(Formatting.table(["engine", "replica", "waiting", "running", "KV blocks", "KV use", "busy until", "iterations"], rows))
+        return (lines + notArrived).joined(separator: "\n")
     }
 
     /// Latency distributions and throughput of every engine so far.
@@ -52,6 +55,7 @@ extension ReplSession {
                 request.phase = phase
             }
         }
+        request.arrived = request.record != nil || request.rejection != nil || request.arrival <= clock
         return request
     }
 
@@ -61,7 +65,7 @@ extension ReplSession {
         guard !all.isEmpty else { return "no requests yet" }
         let rows = all.map { request -> [String] in
             [
-                "\(request.id)", request.model, request.hardware, request.phase.rawValue, "\(request.inputTokens)",
+                "\(request.id)", request.model, request.hardware, request.phaseLabel, "\(request.inputTokens)",
                 "\(request.generatedTokens)/\(request.outputTokens)", Formatting.seconds(request.arrival),
                 request.firstToken.map { Formatting.milliseconds($0 - request.arrival) } ?? "-",
                 request.record.map { Formatting.milliseconds($0.tpot) } ?? "-",
@@ -78,7 +82,7 @@ extension ReplSession {
         }
         if json { return Formatting.json(request) }
         var lines = [
-            "request \(id): \(request.model) on \(request.hardware) tp=\(request.tp), \(request.phase.rawValue)",
+            "request \(id): \(request.model) on \(request.hardware) tp=\(request.tp), \(request.phaseLabel)",
             "  tokens: \(request.inputTokens) prompt, \(request.generatedTokens)/\(request.outputTokens) output",
             "  arrival: \(Formatting.seconds(request.arrival))",
         ]
@@ -103,23 +107,35 @@ extension ReplSession {
             throw ReplError("\(input + kv) tokens exceed \(model)'s context of \(cost.model.maxPositionEmbeddings)", usage: ReplHelp.usage("latency"))
         }
         let breakdown = cost.breakdown(sequences: Array(repeating: (input: input, kvCache: kv), count: batch), emitting: batch)
-        let milliseconds = breakdown.totalNs / 1e6
+        // The engine profile adds the host's time per step and the sampler where the source has none.
+        let timing = cost.iteration(sequences: Array(repeating: (input: input, kvCache: kv), count: batch), emitting: batch)
+        let gpuNs = Int64(timing.ns.rounded(.up))
+        let stepNs = scheduler.engine.stepNs(gpuNs: gpuNs, sequences: batch, emitting: batch, addsSampler: !cost.includesSampler)
+        let gpuMs = Double(gpuNs) / 1e6
+        let milliseconds = Double(stepNs) / 1e6
+        let hostMs = milliseconds - gpuMs
         // Tokens the iteration processes: the prompts' new tokens for prefill, one output token per sequence for decode.
-        let tokensPerSecond = Double(batch * input) / (breakdown.totalNs / 1e9)
+        let tokensPerSecond = Double(batch * input) / (milliseconds / 1e3)
         let tokenKind = phase == .prefill ? "prompt" : "output"
+        let extrapolated = (cost as? IterationCost)?.table.extrapolatedLayers(newTokens: input, kvCache: kv, batch: batch).map(\.rawValue)
+            ?? (timing.extrapolated ? ["attention or dense lookups of the measured profile"] : [])
         if json {
             struct Answer: Encodable {
                 var hardware: String, model: String, phase: String, input: Int, kv: Int, batch: Int, tp: Int
-                var iterationMs: Double, tokensPerSecond: Double, layersMs: [String: Double]
+                var iterationMs: Double, gpuMs: Double, hostOverheadMs: Double, tokensPerSecond: Double, layersMs: [String: Double]
+                var extrapolatedLayers: [String]
             }
             var layers: [String: Double] = [:]
             for item in breakdown.items { layers[item.name] = item.totalNs / 1e6 }
             return Formatting.json(Answer(hardware: hardware, model: model, phase: phase.rawValue, input: input, kv: kv, batch: batch, tp: tp,
-                                          iterationMs: milliseconds, tokensPerSecond: tokensPerSecond, layersMs: layers))
+                                          iterationMs: milliseconds, gpuMs: gpuMs, hostOverheadMs: hostMs, tokensPerSecond: tokensPerSecond,
+                                          layersMs: layers, extrapolatedLayers: extrapolated))
         }
         let top = breakdown.items.sorted { $0.totalNs > $1.totalNs }.prefix(3)
             .map { "\($0.name) \(String(format: "%.0f", $0.totalNs / breakdown.totalNs * 100)) %" }.joined(separator: ", ")
+        let warning = extrapolated.isEmpty ? "" : "; extrapolated past the table's points: \(extrapolated.joined(separator: ", "))"
         return "\(model) on \(hardware) tp=\(tp), \(phase.rawValue) batch \(batch) × (\(input) new, \(kv) cached): "
-            + "\(Formatting.milliseconds(milliseconds)) per iteration, \(String(format: "%.0f", tokensPerSecond)) \(tokenKind) tokens/s (largest: \(top))"
+            + "\(Formatting.milliseconds(milliseconds)) per iteration (GPU \(Formatting.milliseconds(gpuMs)) + host and sampler of \(scheduler.engine.name) \(Formatting.milliseconds(hostMs))), "
+            + "\(String(format: "%.0f", tokensPerSecond)) \(tokenKind) tokens/s (largest: \(top))\(warning)"
     }
 }

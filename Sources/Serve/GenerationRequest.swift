@@ -12,6 +12,16 @@ struct GenerationParameters: Sendable {
     var stop: [String]
     var seed: Int?
     var temperature: Double?
+    /// Output tokens before which no stop ends a choice (vLLM's `min_tokens`).
+    var minTokens = 0
+    /// Without `max_tokens`, generate to the context's end (vLLM's `ignore_eos`).
+    var ignoreEOS = false
+    /// Keep the stop sequence in the output (vLLM's `include_stop_str_in_output`).
+    var includeStop = false
+    /// Alternatives per output token when log-probabilities are asked for; nil for none.
+    var logprobs: Int?
+    /// What the text is: filler, a JSON document or a tool call.
+    var format = OutputFormat()
 
     /// The longest stop sequence accepted: the search for stops in the filler grows with their length.
     static let maxStopLength = 256
@@ -44,11 +54,26 @@ struct GenerationParameters: Sendable {
         _ = try fields.number("top_p", in: 0...1)
         _ = try fields.number("presence_penalty", in: -2...2)
         _ = try fields.number("frequency_penalty", in: -2...2)
-        return GenerationParameters(
-            model: model, maxTokens: maxCompletion ?? maxTokens, n: try fields.integer("n", in: 1...128) ?? 1, stream: stream,
+        try UnsupportedFields.refuse(fields)
+        let n = try fields.integer("n", in: 1...128) ?? 1
+        if let bestOf = try fields.integer("best_of", in: 1...128), bestOf != n {
+            throw OpenAIError.invalid("'best_of' (\(bestOf)) other than 'n' (\(n)) is not supported: the simulator returns every sequence it generates.",
+                                      param: "best_of", code: "unsupported_parameter")
+        }
+        var parameters = GenerationParameters(
+            model: model, maxTokens: maxCompletion ?? maxTokens, n: n, stream: stream,
             includeUsage: try options?.bool("include_usage") ?? false, stop: stop,
             seed: try fields.integer("seed", in: Int(Int64.min / 2)...Int(Int64.max / 2)),
             temperature: try fields.number("temperature", in: 0...2))
+        parameters.minTokens = try fields.integer("min_tokens", in: 0...10_000_000) ?? 0
+        if let maxTokens = parameters.maxTokens, parameters.minTokens > maxTokens {
+            throw OpenAIError.invalid("min_tokens must be less than or equal to max_tokens=\(maxTokens), got \(parameters.minTokens).",
+                                      param: "min_tokens", code: "invalid_value")
+        }
+        parameters.ignoreEOS = try fields.bool("ignore_eos") ?? false
+        parameters.includeStop = try fields.bool("include_stop_str_in_output") ?? false
+        parameters.format.document = try OutputFormat.parseDocument(fields)
+        return parameters
     }
 }
 
@@ -62,7 +87,33 @@ struct ChatCompletionRequest: Sendable {
     static let roles: Set<String> = ["system", "developer", "user", "assistant", "tool", "function"]
 
     static func parse(_ fields: JSONFields) throws(OpenAIError) -> ChatCompletionRequest {
-        let parameters = try GenerationParameters.parse(fields)
+        var parameters = try GenerationParameters.parse(fields)
+        let top = try fields.integer("top_logprobs", in: 0...SimulatedLogprobs.maxTop)
+        if try fields.bool("logprobs") == true {
+            parameters.logprobs = top ?? 0
+        } else if top != nil {
+            throw OpenAIError.invalid("When using 'top_logprobs', 'logprobs' must be set to true.", param: "top_logprobs", code: "invalid_value")
+        }
+        (parameters.format.tools, parameters.format.toolChoice) = try OutputFormat.parseTools(fields)
+        if parameters.format.document != nil && parameters.format.toolChoice != .none {
+            throw OpenAIError.invalid("'response_format' and 'tools' cannot both shape the output; set tool_choice to 'none' or drop response_format.",
+                                      param: "response_format", code: "invalid_value")
+        }
+        let messages = try parseMessages(fields)
+        // The tools' definitions lead the prompt, as chat templates write them, so later turns keep the prefix.
+        let ids = (toolsText(fields).map { PromptTokenizer.ids($0) } ?? []) + PromptTokenizer.ids(messages: messages)
+        return ChatCompletionRequest(parameters: parameters, promptTokens: ids.count, promptIDs: ids)
+    }
+
+    /// The tools' definitions as the chat template writes them into the prompt (JSON); nil without tools.
+    static func toolsText(_ fields: JSONFields) -> String? {
+        guard let tools = fields.raw("tools") as? [Any], !tools.isEmpty,
+              let data = try? JSONSerialization.data(withJSONObject: tools, options: [.sortedKeys]) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The validated `messages`: each one's role, text and name.
+    static func parseMessages(_ fields: JSONFields) throws(OpenAIError) -> [(role: String, content: String, name: String?)] {
         guard let raw = fields.raw("messages") else {
             throw OpenAIError.invalid("Missing required parameter: 'messages'.", param: "messages", code: "missing_required_parameter")
         }
@@ -85,10 +136,17 @@ struct ChatCompletionRequest: Sendable {
             guard roles.contains(role) else {
                 throw OpenAIError.invalid("Invalid value: '\(role)'. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool', and 'function'.", param: "\(param).role", code: "invalid_value")
             }
-            messages.append((role, try content(message, param: param, role: role), try message.string("name")))
+            messages.append((role, try content(message, param: param, role: role) + toolCallText(message), try message.string("name")))
         }
-        let ids = PromptTokenizer.ids(messages: messages)
-        return ChatCompletionRequest(parameters: parameters, promptTokens: ids.count, promptIDs: ids)
+        return messages
+    }
+
+    /// The names and arguments of an assistant message's `tool_calls`, which the template writes into the prompt.
+    private static func toolCallText(_ message: JSONFields) -> String {
+        guard let calls = message.raw("tool_calls") as? [[String: Any]] else { return "" }
+        return calls.compactMap { call in
+            (call["function"] as? [String: Any]).map { "\($0["name"] as? String ?? "") \($0["arguments"] as? String ?? "")" }
+        }.joined(separator: " ")
     }
 
     /// A message's text: a string, or an array of parts whose `text` fields are joined (other parts count nothing).
@@ -135,6 +193,8 @@ struct CompletionRequest: Sendable {
     var parameters: GenerationParameters
     var prompts: [Prompt]
     var echo: Bool
+    /// The largest token id of token-id prompts (checked against the model's vocabulary), nil for text.
+    var largestTokenID: Int?
 
     /// Output tokens of a text completion without `max_tokens`, as in OpenAI's reference and vLLM.
     static let defaultMaxTokens = 16
@@ -161,7 +221,12 @@ struct CompletionRequest: Sendable {
         } else {
             throw invalidPrompt
         }
-        return CompletionRequest(parameters: parameters, prompts: prompts, echo: try fields.bool("echo") ?? false)
+        parameters.logprobs = try fields.integer("logprobs", in: 0...SimulatedLogprobs.maxTop)
+        if fields.has("suffix") {
+            throw OpenAIError.invalid("'suffix' is not supported.", param: "suffix", code: "unsupported_parameter")
+        }
+        let ids = (raw as? [Any] ?? []).flatMap { $0 as? [Any] ?? [$0] }.compactMap { ($0 as? NSNumber)?.intValue }
+        return CompletionRequest(parameters: parameters, prompts: prompts, echo: try fields.bool("echo") ?? false, largestTokenID: ids.max())
     }
 
     private static let invalidPrompt = OpenAIError.invalid(

@@ -7,6 +7,8 @@ public struct OpenAIError: Error, Sendable, Equatable {
     public var type: String
     public var param: String?
     public var code: String?
+    /// Seconds a client should wait before retrying (`Retry-After`), on 429 and 503.
+    public var retryAfterSeconds: Int?
 
     public init(_ status: HTTPResponse.Status, _ message: String, type: String = "invalid_request_error", param: String? = nil, code: String? = nil) {
         self.status = status
@@ -29,10 +31,16 @@ public struct OpenAIError: Error, Sendable, Equatable {
         .unauthorized, "Incorrect API key provided. You can find your API key in the server's --api-key option.", code: "invalid_api_key")
     public static let missingAPIKey = OpenAIError(
         .unauthorized, "You didn't provide an API key. Provide it in an Authorization header (Authorization: Bearer YOUR_KEY).", code: "invalid_api_key")
-    public static let shuttingDown = OpenAIError(.serviceUnavailable, "The server is shutting down.", type: "server_error", code: "service_unavailable")
+    public static let shuttingDown: OpenAIError = {
+        var error = OpenAIError(.serviceUnavailable, "The server is shutting down.", type: "server_error", code: "service_unavailable")
+        error.retryAfterSeconds = 5
+        return error
+    }()
 
     public static func queueFull(_ limit: Int) -> OpenAIError {
-        OpenAIError(.tooManyRequests, "The engine's queue is full (\(limit) requests waiting); retry later.", type: "rate_limit_error", code: "rate_limit_exceeded")
+        var error = OpenAIError(.tooManyRequests, "The engine's queue is full (\(limit) requests waiting); retry later.", type: "rate_limit_error", code: "rate_limit_exceeded")
+        error.retryAfterSeconds = 1
+        return error
     }
 
     public static func unknownPath(_ method: String, _ path: String) -> OpenAIError {

@@ -18,6 +18,10 @@ struct FinishedChoice: Sendable {
     var text: String
     var finishReason: String
     var record: RequestRecord
+    /// The call the choice makes instead of content (chat with tools).
+    var toolCall: ChoicePlan.ToolCall? = nil
+    /// The `logprobs` object as JSON; nil gives `null`.
+    var logprobs: String? = nil
 }
 
 /// The simulated timing, as an extra `simulation` field that OpenAI clients ignore.
@@ -41,8 +45,11 @@ struct ChatBodies {
     }
 
     func completion(_ choices: [FinishedChoice], usage: Usage, hardware: String) -> String {
-        let items = choices.map {
-            "{\"index\":\($0.index),\"message\":{\"role\":\"assistant\",\"content\":\(JSONText.string($0.text)),\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"\($0.finishReason)\"}"
+        let items = choices.map { choice in
+            let message = choice.toolCall.map { call in
+                "{\"role\":\"assistant\",\"content\":null,\"refusal\":null,\"tool_calls\":[{\"id\":\(JSONText.string(call.id)),\"type\":\"function\",\"function\":{\"name\":\(JSONText.string(call.name)),\"arguments\":\(JSONText.string(choice.text))}}]}"
+            } ?? "{\"role\":\"assistant\",\"content\":\(JSONText.string(choice.text)),\"refusal\":null}"
+            return "{\"index\":\(choice.index),\"message\":\(message),\"logprobs\":\(choice.logprobs ?? "null"),\"finish_reason\":\"\(choice.finishReason)\"}"
         }
         return "{\(head),\"object\":\"chat.completion\",\"choices\":[\(items.joined(separator: ","))],\"usage\":\(usage.json),\"simulation\":\(SimulationField.json(choices[0].record, hardware: hardware))}"
     }
@@ -55,8 +62,15 @@ struct ChatBodies {
         chunk("{\"index\":\(index),\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}")
     }
 
-    func contentChunk(index: Int, text: String) -> String {
-        chunk("{\"index\":\(index),\"delta\":{\"content\":\(JSONText.string(text))},\"logprobs\":null,\"finish_reason\":null}")
+    func contentChunk(index: Int, text: String, logprobs: String? = nil) -> String {
+        chunk("{\"index\":\(index),\"delta\":{\"content\":\(JSONText.string(text))},\"logprobs\":\(logprobs ?? "null"),\"finish_reason\":null}")
+    }
+
+    /// A piece of a tool call's arguments; the first chunk of a call (`call` given) carries its id and name.
+    func toolCallChunk(index: Int, call: ChoicePlan.ToolCall?, arguments: String, logprobs: String? = nil) -> String {
+        let head = call.map { "\"id\":\(JSONText.string($0.id)),\"type\":\"function\"," } ?? ""
+        let name = call.map { "\"name\":\(JSONText.string($0.name))," } ?? ""
+        return chunk("{\"index\":\(index),\"delta\":{\"tool_calls\":[{\"index\":0,\(head)\"function\":{\(name)\"arguments\":\(JSONText.string(arguments))}}]},\"logprobs\":\(logprobs ?? "null"),\"finish_reason\":null}")
     }
 
     func finishChunk(index: Int, reason: String, record: RequestRecord, hardware: String) -> String {
@@ -82,13 +96,13 @@ struct TextBodies {
 
     func completion(_ choices: [FinishedChoice], usage: Usage, hardware: String) -> String {
         let items = choices.map {
-            "{\"index\":\($0.index),\"text\":\(JSONText.string($0.text)),\"logprobs\":null,\"finish_reason\":\"\($0.finishReason)\"}"
+            "{\"index\":\($0.index),\"text\":\(JSONText.string($0.text)),\"logprobs\":\($0.logprobs ?? "null"),\"finish_reason\":\"\($0.finishReason)\"}"
         }
         return "{\(head),\"choices\":[\(items.joined(separator: ","))],\"usage\":\(usage.json),\"simulation\":\(SimulationField.json(choices[0].record, hardware: hardware))}"
     }
 
-    func textChunk(index: Int, text: String, finishReason: String?, simulation: String? = nil) -> String {
-        "{\(head),\"choices\":[{\"index\":\(index),\"text\":\(JSONText.string(text)),\"logprobs\":null,\"finish_reason\":\(JSONText.optional(finishReason))}]"
+    func textChunk(index: Int, text: String, finishReason: String?, simulation: String? = nil, logprobs: String? = nil) -> String {
+        "{\(head),\"choices\":[{\"index\":\(index),\"text\":\(JSONText.string(text)),\"logprobs\":\(logprobs ?? "null"),\"finish_reason\":\(JSONText.optional(finishReason))}]"
             + (includeUsageField ? ",\"usage\":null" : "") + (simulation.map { ",\"simulation\":\($0)" } ?? "") + "}"
     }
 

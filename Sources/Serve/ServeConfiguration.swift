@@ -23,6 +23,13 @@ public struct ServeConfiguration: Sendable {
     public var outputLength: LengthDistribution
     /// Seed of the output-length draws.
     public var seed: UInt64
+    /// Names the API knows the models by (vLLM's `--served-model-name`): with one model, aliases of it (the
+    /// first is the one responses report); with several, one per model. Empty: the model ids.
+    public var servedModelNames: [String] = []
+    /// Probability that a choice with `tool_choice: auto` calls a tool.
+    public var toolCallProbability = 0.5
+    /// Origins whose browsers may call the server (CORS); `*` for any, as vLLM's default.
+    public var allowedOrigins = ["*"]
 
     public init(
         models: [String] = ["meta-llama/Llama-3.1-8B-Instruct"], hardware: String = "A100", tp: Int = 1, replicas: Int = 1,

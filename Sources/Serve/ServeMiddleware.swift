@@ -3,7 +3,7 @@ import Hummingbird
 import NIOCore
 
 /// Turns every error into OpenAI's error JSON with the right status, and checks the API key on every path but
-/// `/health`, `/metrics` and `/status`.
+/// `/health`, `/ping`, `/version`, `/metrics` and `/status`.
 struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let apiKey: String?
 
@@ -30,13 +30,15 @@ struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Whether `path` is guarded by the key: all but the public endpoints, however the path is spelled (`//v1/…`).
     static func needsKey(_ path: String) -> Bool {
         let first = path.split(separator: "/").first.flatMap { String($0).removingPercentEncoding }
-        return !["health", "metrics", "status"].contains(first ?? "")
+        return !["health", "metrics", "status", "ping", "version"].contains(first ?? "")
     }
 
     static func response(_ error: OpenAIError) -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = (try? encoder.encode(error.body)) ?? Data("{}".utf8)
-        return Response(status: error.status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let seconds = error.retryAfterSeconds { headers[.retryAfter] = String(seconds) }
+        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -14,12 +14,13 @@ import Testing
             let output = FileManager.default.temporaryDirectory.appendingPathComponent("repl-piped-\(UUID().uuidString).txt")
             defer { try? FileManager.default.removeItem(at: output) }
             let lines = "submit 512 64\nnonsense here\nsubmit 1 1 x0\nrun\nstatus\n"
-            let child = try ChildProcess(executable.path, ["--data-dir", root.path, "--model", "meta-llama/Llama-3.1-8B-Instruct"],
+            let child = try ChildProcess(executable.path, ["--data-dir", root.path, "--model", "meta-llama/Llama-3.1-8B-Instruct", "--keep-going"],
                                          output: output, input: Data(lines.utf8) + Data([0xFF, 0xFE, 0x0A]))
             let status = child.waitOrKill(seconds: 120) ?? -1
             return (status, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
         }
-        #expect(status == 0)
+        // Every line ran, and the failed ones make the exit status 1.
+        #expect(status == 1)
         #expect(text.contains("request 1 queued"))
         #expect(text.contains("unknown command \"nonsense\""))
         #expect(text.contains("request 1: first token at"))
@@ -30,17 +31,28 @@ import Testing
     @Test func aScriptFileRunsWithEachCommandEchoed() async throws {
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("repl-\(UUID().uuidString).txt")
         try Data("use model qwen/Qwen3-8B\nsubmit 256 8\nnot a command\nrun\nstats --json\n".utf8).write(to: script)
-        let result = try await Tool.run("repl", ["--script", script.path])
-        #expect(result.status == 0, "\(result.stderr)")
+        let result = try await Tool.run("repl", ["--script", script.path, "--keep-going"])
+        #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stdout.contains("repl> submit 256 8"))
         #expect(result.stdout.contains("request 1: first token at"))
         #expect(result.stdout.contains("unknown command \"not\""))
         #expect(result.stdout.contains("\"completed\" : 1"))
     }
 
+    @Test func aScriptStopsAtItsFirstFailedLineWithExitStatus1() async throws {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("repl-\(UUID().uuidString).txt")
+        try Data("submit 256 8\nnot a command\nrun\n".utf8).write(to: script)
+        let failing = try await Tool.run("repl", ["--script", script.path, "--model", "qwen/Qwen3-8B"])
+        #expect(failing.status == 1)
+        #expect(!failing.stdout.contains("repl> run"), "\(failing.stdout)")
+        #expect(failing.stderr.contains("--keep-going"))
+        try Data("submit 256 8\nrun\n".utf8).write(to: script)
+        #expect(try await Tool.run("repl", ["--script", script.path, "--model", "qwen/Qwen3-8B"]).status == 0)
+    }
+
     /// What the terminal session showed at each step.
     struct TerminalSteps: Sendable {
-        var prompt = false, completed = false, requestsRan = false, submitted = false, cleared = false, ran = false
+        var prompt = false, completed = false, completedInContext = false, requestsRan = false, submitted = false, cleared = false, ran = false
         var screen = "", history = ""
     }
 
@@ -52,6 +64,7 @@ import Testing
         let steps = try await onDedicatedThread { try Self.driveTerminal(tmux: tmux!, executable: executable, root: root) }
         #expect(steps.prompt, "screen: \(steps.screen)")
         #expect(steps.completed, "tab completion: \(steps.screen)")
+        #expect(steps.completedInContext, "use hardware <Tab> should offer GPUs: \(steps.screen)")
         #expect(steps.requestsRan)
         #expect(steps.submitted)
         #expect(steps.cleared, "Ctrl-C should discard the half-typed line: \(steps.screen)")
@@ -89,6 +102,9 @@ import Testing
         steps.completed = try waitFor("repl> requests")
         _ = try tmuxRun(["send-keys", "-t", session, "Enter"])
         steps.requestsRan = try waitFor("no requests yet")
+        _ = try tmuxRun(["send-keys", "-t", session, "use hardware H1", "Tab"])
+        steps.completedInContext = try waitFor("repl> use hardware H100")
+        _ = try tmuxRun(["send-keys", "-t", session, "Enter"])
         _ = try tmuxRun(["send-keys", "-t", session, "submit 512 32", "Enter"])
         steps.submitted = try waitFor("request 1 queued")
         _ = try tmuxRun(["send-keys", "-t", session, "half-typed line", "C-c"])

@@ -26,6 +26,21 @@ import Testing
         #expect(Self.cases.contains { $0.stream != nil })
     }
 
+    @Test func casesAreSplitIntoPortableAndSimulatorProfiles() {
+        let openai = Self.cases.filter { $0.profile == .openai }
+        #expect(openai.count >= 60)
+        #expect(Self.cases.count - openai.count >= 20)
+        // Cases on this simulator's own text, settings or endpoints are not claimed to be portable.
+        for file in ["chat_stop.json", "status.json", "error_queue_full.json", "tokenize_counts_like_prompts.json"] {
+            #expect(Self.cases.first { $0.file == file }?.profile == .simulator, "\(file)")
+        }
+    }
+
+    @Test(arguments: ["http://h:8000", "http://h:8000/", "http://h:8000/v1", "http://h:8000/v1/"])
+    func aBaseURLWorksWithOrWithoutV1(url: String) {
+        #expect(URLSessionTransport(baseURL: URL(string: url)!).baseURL.absoluteString == "http://h:8000")
+    }
+
     @Test func everyCasePassesAgainstTheInProcessServer() async throws {
         let runner = ConformanceRunner(model: Self.model, apiKey: Self.apiKey)
         let shared = try await TestServer.start(Self.configuration(for: .init()))

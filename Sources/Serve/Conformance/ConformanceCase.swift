@@ -2,8 +2,15 @@ public import Foundation
 
 /// One conformance case, read from `fixtures/conformance/NAME.json`: a request and what its response must be.
 public struct ConformanceCase: Sendable {
+    /// Which servers a case is for: `openai` cases hold for any OpenAI-compatible server (vLLM's included);
+    /// `simulator` cases check this simulator's own text, limits, settings and endpoints.
+    public enum Profile: String, Sendable, CaseIterable {
+        case openai, simulator
+    }
+
     public var file: String
     public var name: String
+    public var profile: Profile
     public var method: String
     public var path: String
     public var headers: [String: String]
@@ -21,6 +28,8 @@ public struct ConformanceCase: Sendable {
     public var stream: StreamRules?
     /// Texts the raw body must contain.
     public var bodyContains: [String]
+    /// Response headers (case-insensitive names) and a regular expression each value must match.
+    public var expectHeaders: [String: String]
 
     /// Server settings a case depends on.
     public struct ServerRequirements: Sendable, Equatable {
@@ -66,18 +75,21 @@ public struct ConformanceCase: Sendable {
         } else if let json = request["body"] {
             body = String(decoding: try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self)
         }
+        guard let profileName = root["profile"] as? String, let profile = Profile(rawValue: profileName) else {
+            throw fail("needs \"profile\": \"openai\" (any OpenAI-compatible server) or \"simulator\" (this simulator only)")
+        }
         let serverObject = root["server"] as? [String: Any] ?? [:]
         let server = ServerRequirements(
             apiKey: serverObject["api_key"] as? String, maxQueue: serverObject["max_queue"] as? Int,
             maxBodyBytes: serverObject["max_body_bytes"] as? Int, shuttingDown: serverObject["shutting_down"] as? Bool ?? false)
         let matchers = try (expect["json"] as? [[String: Any]] ?? []).map { try FieldMatcher(parsing: $0, file: url.lastPathComponent) }
         return ConformanceCase(
-            file: url.lastPathComponent, name: root["name"] as? String ?? url.lastPathComponent, method: method, path: path,
+            file: url.lastPathComponent, name: root["name"] as? String ?? url.lastPathComponent, profile: profile, method: method, path: path,
             headers: request["headers"] as? [String: String] ?? [:], body: body,
             omitAuthorization: request["omit_authorization"] as? Bool ?? false, server: server, expectStatus: status,
             expectContentType: expect["content_type"] as? String, json: matchers,
             stream: try (expect["stream"] as? [String: Any]).map { try StreamRules(parsing: $0, file: url.lastPathComponent) },
-            bodyContains: expect["body_contains"] as? [String] ?? [])
+            bodyContains: expect["body_contains"] as? [String] ?? [], expectHeaders: expect["headers"] as? [String: String] ?? [:])
     }
 }
 

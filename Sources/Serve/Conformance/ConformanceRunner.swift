@@ -5,24 +5,47 @@ import FoundationNetworking
 
 /// Sends a case's request somewhere and returns the raw response.
 public protocol ConformanceTransport: Sendable {
-    func send(method: String, path: String, headers: [String: String], body: Data?) async throws -> (status: Int, contentType: String?, body: Data)
+    func send(method: String, path: String, headers: [String: String], body: Data?) async throws -> ConformanceResponse
 }
 
-/// A transport to any OpenAI-compatible server at `baseURL` (e.g. http://127.0.0.1:8000).
+/// A response as a case sees it; header names are lowercased.
+public struct ConformanceResponse: Sendable {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: Data
+
+    public var contentType: String? { headers["content-type"] }
+
+    public init(status: Int, headers: [String: String], body: Data) {
+        self.status = status
+        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+        self.body = body
+    }
+}
+
+/// A transport to any OpenAI-compatible server at `baseURL` (http://127.0.0.1:8000, with or without `/v1`).
 public struct URLSessionTransport: ConformanceTransport {
     public let baseURL: URL
     private let session: URLSession
 
     public init(baseURL: URL) {
-        self.baseURL = baseURL
+        self.baseURL = Self.serverRoot(baseURL)
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 120
         configuration.httpMaximumConnectionsPerHost = 1024
         session = URLSession(configuration: configuration)
     }
 
-    public func send(method: String, path: String, headers: [String: String], body: Data?) async throws -> (status: Int, contentType: String?, body: Data) {
-        guard let url = URL(string: baseURL.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path) else {
+    /// The server's root: cases name paths from there (`/v1/models`, `/health`), so a trailing `/v1` goes.
+    public static func serverRoot(_ url: URL) -> URL {
+        var text = url.absoluteString
+        while text.hasSuffix("/") { text.removeLast() }
+        if text.hasSuffix("/v1") { text.removeLast(3) }
+        return URL(string: text) ?? url
+    }
+
+    public func send(method: String, path: String, headers: [String: String], body: Data?) async throws -> ConformanceResponse {
+        guard let url = URL(string: baseURL.absoluteString + path) else {
             throw ConformanceError("bad URL \(baseURL)\(path)")
         }
         var request = URLRequest(url: url)
@@ -31,7 +54,11 @@ public struct URLSessionTransport: ConformanceTransport {
         request.httpBody = body
         let (data, response) = try await session.data(for: request)
         guard let http = response as? HTTPURLResponse else { throw ConformanceError("not an HTTP response") }
-        return (http.statusCode, http.value(forHTTPHeaderField: "Content-Type"), data)
+        var fields: [String: String] = [:]
+        for (name, value) in http.allHeaderFields {
+            if let name = name as? String, let value = value as? String { fields[name] = value }
+        }
+        return ConformanceResponse(status: http.statusCode, headers: fields, body: data)
     }
 }
 
@@ -60,7 +87,7 @@ public struct ConformanceRunner: Sendable {
         if !testCase.omitAuthorization, let apiKey { headers["Authorization"] = "Bearer \(apiKey)" }
         for (name, value) in testCase.headers { headers[name] = substitute(value) }
         let body = testCase.body.map { Data(substitute($0).utf8) }
-        let response: (status: Int, contentType: String?, body: Data)
+        let response: ConformanceResponse
         do {
             response = try await transport.send(method: testCase.method, path: substitute(testCase.path), headers: headers, body: body)
         } catch {
@@ -70,6 +97,13 @@ public struct ConformanceRunner: Sendable {
         if response.status != testCase.expectStatus { problems.append("status \(response.status), expected \(testCase.expectStatus)") }
         if let expected = testCase.expectContentType, !(response.contentType ?? "").hasPrefix(expected) {
             problems.append("content type \(response.contentType ?? "none"), expected \(expected)")
+        }
+        for (name, pattern) in testCase.expectHeaders.sorted(by: { $0.key < $1.key }) {
+            guard let value = response.headers[name.lowercased()] else {
+                problems.append("no \(name) header")
+                continue
+            }
+            if value.range(of: pattern, options: .regularExpression) == nil { problems.append("header \(name): \"\(value)\" does not match /\(pattern)/") }
         }
         let text = String(decoding: response.body, as: UTF8.self)
         problems += testCase.bodyContains.filter { !text.contains($0) }.map { "body lacks \"\($0)\"" }

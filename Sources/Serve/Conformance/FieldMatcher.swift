@@ -13,6 +13,10 @@ public struct FieldMatcher: Sendable {
         case absent
         /// An array of exactly this many elements.
         case count(Int)
+        /// A number at least this large.
+        case atLeast(Double)
+        /// A string that parses as a JSON object or array (a structured output, tool-call arguments).
+        case jsonText
     }
 
     public var path: String
@@ -33,8 +37,12 @@ public struct FieldMatcher: Sendable {
             rule = .absent
         } else if let count = object["count"] as? Int {
             rule = .count(count)
+        } else if let least = object["at_least"] as? Double {
+            rule = .atLeast(least)
+        } else if object["json_text"] as? Bool == true {
+            rule = .jsonText
         } else {
-            throw ConformanceError("\(file): matcher for \(path) needs one of type, equals, matches, present, absent, count")
+            throw ConformanceError("\(file): matcher for \(path) needs one of type, equals, matches, present, absent, count, at_least, json_text")
         }
     }
 
@@ -69,6 +77,12 @@ public struct FieldMatcher: Sendable {
         case .count(let expected):
             guard let array = value as? [Any] else { return "\(path): not an array" }
             return array.count == expected ? nil : "\(path): \(array.count) elements, expected \(expected)"
+        case .atLeast(let least):
+            guard let number = value as? NSNumber, !(value is String) else { return "\(path): not a number" }
+            return number.doubleValue >= least ? nil : "\(path): \(number), expected at least \(least)"
+        case .jsonText:
+            guard let text = value as? String else { return "\(path): not a string" }
+            return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) != nil ? nil : "\(path): \"\(text.prefix(80))\" is not JSON"
         }
     }
 

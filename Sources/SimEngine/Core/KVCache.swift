@@ -107,7 +107,7 @@ public struct KVCapacity: Sendable, Hashable {
         guard totalBlocks > 0 else {
             func gb(_ bytes: Double) -> String { String(format: "%.1f GiB", bytes / gib) }
             throw SimEngineError(
-                "\(model.id) does not fit: weights \(gb(weightBytes)) + reserve \(gb(config.activationReserveBytes * Double(tp))) exceed \(gb(memory)) (\(tp) GPU(s) × \(memoryGB) GiB × utilization \(config.gpuMemoryUtilization)); raise --tp, lower the reserve or give --num-gpu-blocks",
+                "\(model.id) does not fit: weights \(gb(weightBytes)) + reserve \(gb(config.activationReserveBytes * Double(tp))) exceed \(gb(memory)) (\(tp) GPU(s) × \(memoryGB) GiB × utilization \(config.gpuMemoryUtilization)); raise the tensor-parallel degree lower the activation reserve or set the KV block count",
                 location: "kv_cache")
         }
     }

@@ -12,8 +12,10 @@ extension RunSummary {
                      + ["mean", "p50", "p90", "p99", "max"].map { pad($0, 11) }.joined())
         for (name, distribution) in [("TTFT", ttftMs), ("TPOT", tpotMs), ("ITL", itlMs), ("E2E", e2eMs), ("queuing", queuingDelayMs)] {
             let values = [distribution.mean, distribution.p50, distribution.p90, distribution.p99, distribution.max]
-            // With no request completed there is no latency to show, not a latency of 0.
-            lines.append(name.padding(toLength: 14, withPad: " ", startingAt: 0) + values.map { pad(completed > 0 ? number($0) : "n/a", 11) }.joined())
+            // With no request completed there is no latency to show, not a latency of 0; nor TPOT or ITL when every
+            // output was one token (a real gap between tokens is never 0 ms).
+            let shown = completed > 0 && (distribution.max > 0 || !["TPOT", "ITL"].contains(name))
+            lines.append(name.padding(toLength: 14, withPad: " ", startingAt: 0) + values.map { pad(shown ? number($0) : "n/a", 11) }.joined())
         }
         lines.append("throughput: \(number(requestsPerSecond)) requests/s, \(number(outputTokensPerSecond, 1)) output tokens/s, \(number(totalTokensPerSecond, 1)) total tokens/s")
         lines.append("goodput (TTFT ≤ \(number(slo.ttftMs, 0)) ms, TPOT ≤ \(number(slo.tpotMs, 0)) ms): \(number(goodputRequestsPerSecond)) requests/s (\(number(sloAttainment * 100, 1)) % of completed)")

@@ -17,6 +17,7 @@ struct Extend: ParsableCommand {
     @Argument(help: "Speed factor of the target over the source (latency ÷ factor).") var factor: Double?
     @Option(name: .customLong("input"), help: "Source table file.") var inputFile: String?
     @Option(help: "Output file ('-' for stdout); default perf_model/<target>.csv.") var out: String?
+    @Flag(help: "Write over an existing output file (e.g. a shipped, calibrated table).") var force = false
 
     func validate() throws {
         if let factor, !(factor > 0 && factor.isFinite) {
@@ -44,7 +45,14 @@ struct Extend: ParsableCommand {
                 extended = try TableExtender.extend(source, from: try workspace.gpus.gpu(from), to: targetSpec, models: workspace.models)
             }
             let destination = out ?? workspace.data.tableURL(hardware: targetSpec?.name ?? to).path
+            if destination != "-", !force, FileManager.default.fileExists(atPath: destination) {
+                throw PerfKitError("\(destination) exists; give --out NEW.csv, or --force to write over it", location: "extend")
+            }
             try write(extended, to: destination)
+            if targetSpec == nil {
+                FileHandle.standardError.write(Data(
+                    "warning: \(to) is not in \(workspace.data.hardwareSpecs.path), so no tool can use this table until it is: add an entry named \(to) there with the fields the other entries have (fp16_tflops, memory_bandwidth_gbps, memory_gb, …)\n".utf8))
+            }
             if let targetSpec {
                 let validator = TableValidator(models: workspace.models.models, gpus: [targetSpec])
                 let below = validator.validate(extended).filter { $0.rule == .physicalFloor && $0.severity == .error }.count

@@ -24,7 +24,7 @@ struct Interpolate: ParsableCommand {
     @Option(parsing: .unconditional, help: "Tokens (batch tokens, or new tokens for attention).") var input: Int?
     @Option(parsing: .unconditional, help: "Cached tokens (attention layers).") var kv: Int = 0
     @Flag(help: "Write a dense table.") var dense = false
-    @Option(parsing: .unconditional, help: "Largest token count of the dense table.") var maxInput: Int = 2048
+    @Option(parsing: .unconditional, help: "Largest token count of the dense table (default: what the scheduler needs, vLLM's max_num_batched_tokens).") var maxInput: Int = TableValidator().requiredTokens
     @Option(parsing: .unconditional, help: "Step of attention new-token points in the dense table.") var inputStep: Int = 16
     @Option(parsing: .unconditional, help: "Step of attention cached-token points in the dense table.") var kvStep: Int = 256
     @Option(help: "Output file for --dense ('-' for stdout).") var out: String = "-"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PerfKit
+import SimEngine
 
 struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,12 +23,17 @@ struct Query: ParsableCommand {
     @Option(parsing: .unconditional, help: "Tensor-parallel degree.") var tp: Int = 1
     @Option(name: .customLong("table"), help: "Table file (default perf_model/<GPU>.csv).") var tableFile: String?
     @Option(help: "Measured latencies: a bundle or Vidur folder, one of our CSVs, or \"measured\".") var profile: String?
+    @Option(help: "Framework time that simulate adds to the kernels: vllm-0.19, vllm-0.6 or none.") var engine: String = EngineProfile.vllm019.name
+    @Option(parsing: .unconditional, help: "Host time per step, ms, replacing the engine profile's (simulate's --cpu-overhead-ms).") var cpuOverheadMs: Double?
 
     func validate() throws {
         for (name, value) in [("--input", input), ("--batch", batch), ("--tp", tp)] where value < 1 {
             throw ValidationError("\(name) must be at least 1, found \(value)")
         }
         guard kv >= 0 else { throw ValidationError("--kv must not be negative, found \(kv)") }
+        if let cpuOverheadMs, !(0...10_000).contains(cpuOverheadMs) {
+            throw ValidationError("--cpu-overhead-ms must be between 0 and 10000, found \(cpuOverheadMs)")
+        }
         guard batch <= IterationCost.maxQueryBatch else {
             throw ValidationError("--batch must be at most \(IterationCost.maxQueryBatch), found \(batch)")
         }
@@ -40,15 +46,19 @@ struct Query: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let workspace = try Workspace(data)
+            var engineProfile = try EngineProfile.named(engine)
+            if let cpuOverheadMs { engineProfile = engineProfile.withStepHost(ns: Int64((cpuOverheadMs * 1e6).rounded())) }
             let cost: any LatencySource
+            var table: ModelLatencyTable?
             if let profile {
                 let config = try workspace.models.model(model)
                 try config.requireTensorParallel(tp)
                 cost = try LatencySourceLoader(data: workspace.data).source(
                     profile: profile, tableFile: tableFile, model: config, gpu: try workspace.gpus.gpu(hardware), tp: tp)
             } else {
-                let table = try workspace.modelTable(hardware: hardware, model: model, tp: tp, file: tableFile)
-                cost = IterationCost(table: table, allReduce: AllReduceModel(gpu: try workspace.gpus.gpu(table.hardware)))
+                let modelTable = try workspace.modelTable(hardware: hardware, model: model, tp: tp, file: tableFile)
+                table = modelTable
+                cost = IterationCost(table: modelTable, allReduce: AllReduceModel(gpu: try workspace.gpus.gpu(modelTable.hardware)))
             }
             let newTokens = phase == .decode ? 1 : input
             guard newTokens + kv <= cost.model.maxPositionEmbeddings else {
@@ -67,9 +77,17 @@ struct Query: ParsableCommand {
                       + lpad(String(format: "%.2f", item.nsPerCall / 1e3), 12)
                       + lpad(String(format: "%.3f", item.totalNs / 1e6), 11) + lpad(String(format: "%.1f%%", share), 8))
             }
-            print(String(format: "iteration: %.3f ms", breakdown.totalNs / 1e6) + (timing.extrapolated ? " (extrapolated: outside the measured or tabulated points)" : ""))
+            let gpuNs = Int64(timing.ns.rounded(.up))
+            let iterationNs = Double(engineProfile.stepNs(gpuNs: gpuNs, sequences: batch, emitting: batch, addsSampler: !cost.includesSampler))
+            print(String(format: "iteration: %.3f ms as simulate times it: kernels %.3f ms + host and sampler of engine %@ %.3f ms",
+                         iterationNs / 1e6, Double(gpuNs) / 1e6, engineProfile.name, (iterationNs - Double(gpuNs)) / 1e6)
+                  + (timing.extrapolated ? " (extrapolated: outside the measured or tabulated points)" : ""))
             if phase == .decode {
-                print(String(format: "decode throughput: %.0f tokens/s", Double(batch) / (breakdown.totalNs / 1e9)))
+                print(String(format: "decode throughput: %.0f tokens/s", Double(batch) / (iterationNs / 1e9)))
+            }
+            let extrapolated = table?.extrapolatedLayers(newTokens: newTokens, kvCache: kv, batch: batch) ?? []
+            if !extrapolated.isEmpty {
+                print("warning: past the table's points, extrapolated: \(extrapolated.map(\.rawValue).joined(separator: ", "))")
             }
         }
     }

@@ -10,6 +10,7 @@ struct Validate: ParsableCommand {
     @OptionGroup var data: DataOptions
     @Argument(help: "Table files, bundle folders (variant or its parent) or Vidur model folders.") var files: [String]
     @Flag(help: "Print errors only, no warnings.") var quiet = false
+    @Flag(help: "Skip the coverage rule (for partial tables, excerpts, one model's rows).") var noCoverage = false
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one table file") }
@@ -25,8 +26,9 @@ struct Validate: ParsableCommand {
             for file in files {
                 let url = URL(fileURLWithPath: file)
                 var isFolder: ObjCBool = false
-                let findings = FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) && isFolder.boolValue
+                let all = FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) && isFolder.boolValue
                     ? profiles.validate(folder: url) : validator.validate(file: url)
+                let findings = Self.ordered(all.filter { !(noCoverage && $0.rule == .coverage) })
                 for finding in findings where !(quiet && finding.severity == .warning) { print(finding) }
                 let fileErrors = findings.filter { $0.severity == .error }.count
                 errors += fileErrors
@@ -36,5 +38,11 @@ struct Validate: ParsableCommand {
             print("\(files.count) file(s): \(errors) error(s), \(warnings) warning(s)")
             if errors > 0 { throw ExitCode.failure }
         }
+    }
+
+    /// Errors first, then warnings; within each, rows' own problems before the table's coverage; else file order.
+    static func ordered(_ findings: [ValidationFinding]) -> [ValidationFinding] {
+        func rank(_ finding: ValidationFinding) -> Int { (finding.severity == .error ? 0 : 2) + (finding.rule == .coverage ? 1 : 0) }
+        return findings.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
     }
 }

@@ -9,7 +9,8 @@ struct ReplCommandLine: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repl",
         abstract: "An interactive simulator: submit requests to simulated GPUs and query latencies and state.",
-        discussion: "On a terminal: readline editing, history in ~/.llmservingsim_history, tab completion. Piped: one command per line. Type help for the commands.")
+        discussion: "On a terminal: readline editing, history in ~/.llmservingsim_history, tab completion. Piped or --script: one command per line; the first failed line stops the session with exit status 1 (--keep-going runs every line, then exits 1). Type help for the commands.",
+        version: LLMServingSimVersion.string)
 
     @Option(help: "Folder holding model_configs/, perf_model/ and hardware/.") var dataDir: String?
     @Option(help: "GPU of new engines.") var hardware: String = "A100"
@@ -19,6 +20,7 @@ struct ReplCommandLine: ParsableCommand {
     @Option(parsing: .unconditional, help: "KV blocks per replica of new engines, replacing the computed capacity (vLLM's num_gpu_blocks_override).") var numGpuBlocks: Int?
     @Option(help: "Run the commands of this file, then exit.") var script: String?
     @Flag(help: "Print every query's answer as JSON.") var json = false
+    @Flag(help: "In a script or piped session, run every line even after one fails (the exit status is still 1).") var keepGoing = false
 
     func run() throws {
         var session: ReplSession
@@ -40,18 +42,25 @@ struct ReplCommandLine: ParsableCommand {
                 throw ExitCode.failure
             }
             var reader = ScriptedLineReader(lines: text.components(separatedBy: "\n"), echo: { print($0) })
-            ReplDriver.run(session: &session, reader: &reader, forceJSON: json, write: write, interrupted: Interrupts.take)
+            let failed = ReplDriver.run(session: &session, reader: &reader, forceJSON: json, stopOnError: !keepGoing, write: write, interrupted: Interrupts.take)
+            try exitStatus(failed: failed)
         } else if isatty(STDIN_FILENO) == 1 {
-            let parser = session.parser
-            let commands = ReplHelp.entries.map(\.name) + ["exit"]
-            let words = parser.models + parser.gpus + ["hardware", "model", "tp", "scheduler", "replicas", "router", "until", "trace", "report",
-                                                       "prefill", "decode", "vllm", "orca", "static", "round_robin", "least_outstanding", "least_kv", "--json"]
+            let completion = ReplCompletion(commands: ReplHelp.entries.map(\.name) + ["exit"], models: session.parser.models, gpus: session.parser.gpus)
             print("LLMServingSim REPL: \(session.hardware), model \(session.defaultModel ?? "none (use model ID)"). Type help; Ctrl-D quits.")
-            var reader = ReadlineLineReader(commands: commands, words: words, historyFile: ReadlineLineReader.defaultHistoryFile)
+            var reader = ReadlineLineReader(completion: completion, historyFile: ReadlineLineReader.defaultHistoryFile)
             ReplDriver.run(session: &session, reader: &reader, forceJSON: json, write: write, interrupted: Interrupts.take)
         } else {
             var reader = StandardInputLineReader()
-            ReplDriver.run(session: &session, reader: &reader, forceJSON: json, write: write, interrupted: Interrupts.take)
+            let failed = ReplDriver.run(session: &session, reader: &reader, forceJSON: json, stopOnError: !keepGoing, write: write, interrupted: Interrupts.take)
+            try exitStatus(failed: failed)
         }
+    }
+
+    /// A script or piped session that had a failed line exits 1 (after the first failure, without --keep-going).
+    private func exitStatus(failed: Int) throws {
+        guard failed > 0 else { return }
+        let summary = keepGoing ? "\(failed) line(s) failed" : "stopped at the first failed line (--keep-going runs the rest)"
+        FileHandle.standardError.write(Data("error: \(summary)\n".utf8))
+        throw ExitCode.failure
     }
 }

@@ -37,6 +37,7 @@ struct Run: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Prefix caching (vLLM v1's default: on).") var enablePrefixCaching = true
     @Option(help: "Framework time apart from the kernels: vllm-0.19, vllm-0.6 or none.") var engine: String = EngineProfile.vllm019.name
     @Option(parsing: .unconditional, help: "On SIGINT or SIGTERM, how long in-flight streams may finish before they are cancelled, s.") var drainSeconds: Double = 10
+    @OptionGroup var parity: ServeParityOptions
 
     func run() async throws {
         let app: ServeApp
@@ -44,12 +45,13 @@ struct Run: AsyncParsableCommand {
             let data = try DataDirectory.locate(explicit: dataDir)
             var configuration = ServeConfiguration(
                 models: model, hardware: hardware, tp: tp, replicas: replicas,
-                scheduler: SchedulerConfig(
+                scheduler: try parity.scheduler(
                     kind: scheduler, maxNumBatchedTokens: maxNumBatchedTokens, maxNumSeqs: maxNumSeqs, engine: try EngineProfile.named(engine),
                     numGpuBlocksOverride: numGpuBlocks, enablePrefixCaching: enablePrefixCaching),
                 router: router, speed: speed, apiKey: apiKey, maxQueue: maxQueue, maxBodyBytes: maxBodyBytes,
                 outputLength: try LengthDistribution(parsing: outputLen), seed: seed)
             configuration.profile = profile
+            try parity.apply(to: &configuration, port: port)
             app = try ServeApp(configuration: configuration, loader: try EngineLoader(data: data))
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
@@ -60,7 +62,7 @@ struct Run: AsyncParsableCommand {
             router: app.router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "llmservingsim"),
             onServerRunning: { channel in
-                let line = "serving \(model.joined(separator: ", ")) on simulated \(hardware) tp=\(tp) × \(replicas) at http://\(host):\(channel.localAddress?.port ?? port) (speed \(speed))\n"
+                let line = "serving \((parity.servedModelName.isEmpty ? model : parity.servedModelName).joined(separator: ", ")) on simulated \(hardware) tp=\(tp) × \(replicas) at http://\(host):\(channel.localAddress?.port ?? port) (speed \(speed))\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             })
         // Shutdown runs in reverse order: the engines first (refuse new requests with 503, let streams finish

@@ -8,17 +8,21 @@ struct MakeTrace: ParsableCommand {
         abstract: "Write a seeded synthetic workload as a trace: LLMServingSim TSV, Vidur CSV or JSONL.")
 
     @OptionGroup var synthetic: SyntheticOptions
-    @Option(help: "Output file.") var out: String
+    @Option(help: "Output file ('-' for stdout, with --format).") var out: String
     @Option(help: "tsv (LLMServingSim), vidur (CSV) or jsonl; default from the file name.") var format: TraceFormat?
 
     func run() throws {
         do {
             let workload = try synthetic.workload()
-            guard let resolved = format ?? TraceFormat(fileName: out) else {
+            guard let resolved = format ?? (out == "-" ? .tsv : TraceFormat(fileName: out)) else {
                 throw SimEngineError("cannot tell the format from the name; give --format tsv|vidur|jsonl", location: out)
             }
+            if out == "-" {
+                FileHandle.standardOutput.write(TraceWriter.data(workload, format: resolved))
+                return
+            }
             try TraceWriter.write(workload, to: URL(fileURLWithPath: out), format: resolved)
-            print("wrote \(out) (\(workload.count) requests)")
+            print("wrote \(URL(fileURLWithPath: out).standardizedFileURL.path) (\(workload.count) requests)")
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure

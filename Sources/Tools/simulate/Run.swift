@@ -71,6 +71,7 @@ struct Run: ParsableCommand {
         if profile != nil { FileHandle.standardError.write(Data("latencies: \(engine.latencySource.provenance)\n".utf8)) }
         for note in engine.latencySource.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         let slo = ServiceLevelObjective(ttftMs: sloTtftMs, tpotMs: sloTpotMs)
+        try slo.validate()
         let outcome: SimulationRunner.Outcome
         if let trace {
             guard synthetic.given.isEmpty else {
@@ -91,7 +92,10 @@ struct Run: ParsableCommand {
             FileHandle.standardError.write(Data("… and \(outcome.rejections.count - 5) more rejected\n".utf8))
         }
         // With --json, stdout holds only the JSON.
-        if let out { FileHandle.standardError.write(Data("wrote \(out)/requests.csv and summary.json\n".utf8)) }
+        if let out {
+            let folder = URL(fileURLWithPath: out).standardizedFileURL
+            FileHandle.standardError.write(Data("wrote \(folder.appendingPathComponent("requests.csv").path) and summary.json\n".utf8))
+        }
     }
 
     /// Streams the workload through the engine, each finished request to requests.csv; on failure nothing is left behind.
@@ -108,7 +112,7 @@ struct Run: ParsableCommand {
             progress.finish()
             if let outFolder, let writer {
                 try writer.commit()
-                try write(outcome.summary.jsonData(), to: outFolder.appendingPathComponent("summary.json"))
+                try write(outcome.summary.jsonData() + Data("\n".utf8), to: outFolder.appendingPathComponent("summary.json"))
                 let rejected = outFolder.appendingPathComponent("rejected.csv")
                 if outcome.rejections.isEmpty {
                     // A rejected.csv of an earlier run in this folder would contradict this run's summary.
