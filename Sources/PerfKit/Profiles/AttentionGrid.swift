@@ -17,8 +17,8 @@ public struct AttentionGrid: Sendable {
     @usableFromInline let rowCount: [Int]
     @usableFromInline let kvDecode: [Int]
     @usableFromInline let values: [Double]
-    /// Profiled (prefill chunk, n_decode) pairs, for the nearest-corner fallback.
-    @usableFromInline let pairs: [(prefillChunk: Int, decodeCount: Int, slice: Int)]
+    /// Per cell, the slice used for it: its own, or for a cell not profiled the nearest profiled one.
+    @usableFromInline let nearestOf: [Int]
     /// Every measured point, in file order: (prefill_chunk, kv_prefill, n_decode, kv_decode, ns).
     public let points: [Point]
 
@@ -69,6 +69,18 @@ public struct AttentionGrid: Sendable {
             values.append(point.ns)
             rowCount[rowCount.count - 1] += 1
         }
+        // Their missing-corner rule (the nearest profiled pair, the first of equals in sorted order), once per cell.
+        var nearestOf = sliceOf
+        for (pcIndex, pc) in prefillChunks.enumerated() {
+            for (ndIndex, nd) in decodeCounts.enumerated() where sliceOf[pcIndex * decodeCounts.count + ndIndex] < 0 {
+                var best = Int.max
+                for pair in pairs {
+                    let distance = (pair.0 - pc) * (pair.0 - pc) + (pair.1 - nd) * (pair.1 - nd)
+                    if distance < best { best = distance; nearestOf[pcIndex * decodeCounts.count + ndIndex] = pair.2 }
+                }
+            }
+        }
+        self.nearestOf = nearestOf
         self.sliceOf = sliceOf
         self.sliceStart = sliceStart
         self.sliceCount = sliceCount
@@ -77,7 +89,6 @@ public struct AttentionGrid: Sendable {
         self.rowCount = rowCount
         self.kvDecode = kvDecode
         self.values = values
-        self.pairs = pairs.map { (prefillChunk: $0.0, decodeCount: $0.1, slice: $0.2) }
     }
 
     /// Attention time of one layer for a batch aggregated as LLMServingSim does, ns (whole, at least 1), and
@@ -102,17 +113,10 @@ public struct AttentionGrid: Sendable {
     }
 
     @inlinable func corner(_ pcIndex: Int, _ ndIndex: Int, _ kp: Int, _ kv: Int, _ extrapolated: inout Bool) -> Double {
-        var slice = sliceOf[pcIndex * decodeCounts.count + ndIndex]
-        if slice < 0 {
-            extrapolated = true
-            let pc = prefillChunks[pcIndex], nd = decodeCounts[ndIndex]
-            var best = Int.max
-            for pair in pairs {
-                let distance = (pair.prefillChunk - pc) * (pair.prefillChunk - pc) + (pair.decodeCount - nd) * (pair.decodeCount - nd)
-                if distance < best { best = distance; slice = pair.slice }
-            }
-            if slice < 0 { return 0 }
-        }
+        let cell = pcIndex * decodeCounts.count + ndIndex
+        if sliceOf[cell] < 0 { extrapolated = true }
+        let slice = nearestOf[cell]
+        if slice < 0 { return 0 }
         let start = sliceStart[slice]
         let (kpLow, kpHigh, kpT) = Self.bracket(kvPrefill, start, sliceCount[slice], kp, &extrapolated)
         let low = rowValue(start + kpLow, kv, &extrapolated)
