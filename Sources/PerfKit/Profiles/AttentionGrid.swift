@@ -7,11 +7,18 @@ public struct AttentionGrid: Sendable {
     public let decodeCounts: [Int]
     /// Slice index per (prefill chunk index × decodeCounts.count + decode count index), or -1 when not profiled.
     @usableFromInline let sliceOf: [Int]
-    /// Per slice: its kv_prefill values, and per kv_prefill value a curve over kv_decode (raw ns, not truncated).
-    @usableFromInline let sliceKVPrefill: [[Int]]
-    @usableFromInline let sliceRows: [[Row]]
-    /// Profiled (prefill chunk, n_decode) pairs, for the nearest-corner fallback.
-    @usableFromInline let pairs: [(prefillChunk: Int, decodeCount: Int, slice: Int)]
+    /// Per slice, its kv_prefill values: `kvPrefill[sliceStart[s] ..< sliceStart[s] + sliceCount[s]]`; entry i of
+    /// that range is also the index of the row (curve over kv_decode) at that kv_prefill.
+    @usableFromInline let sliceStart: [Int]
+    @usableFromInline let sliceCount: [Int]
+    @usableFromInline let kvPrefill: [Int]
+    /// Per row, its kv_decode keys and ns values (raw, not truncated): `kvDecode[rowStart[r] ..< rowStart[r] + rowCount[r]]`.
+    @usableFromInline let rowStart: [Int]
+    @usableFromInline let rowCount: [Int]
+    @usableFromInline let kvDecode: [Int]
+    @usableFromInline let values: [Double]
+    /// Per cell, the slice used for it: its own, or for a cell not profiled the nearest profiled one.
+    @usableFromInline let nearestOf: [Int]
     /// Every measured point, in file order: (prefill_chunk, kv_prefill, n_decode, kv_decode, ns).
     public let points: [Point]
 
@@ -30,42 +37,58 @@ public struct AttentionGrid: Sendable {
         }
     }
 
-    @usableFromInline struct Row: Sendable {
-        @usableFromInline let keys: [Int]
-        @usableFromInline let values: [Double]
-    }
-
-    /// Compiles measured points; duplicate keys must have been refused by the reader.
+    /// Compiles measured points into flat arrays; duplicate keys must have been refused by the reader.
     public init(points: [Point]) {
         self.points = points
-        prefillChunks = Set(points.map(\.prefillChunk)).sorted()
-        decodeCounts = Set(points.map(\.decodeCount)).sorted()
-        var grouped: [Int: [Int: [Int: [(Int, Double)]]]] = [:]
-        for point in points {
-            let key = point.prefillChunk * 1_000_003 + point.decodeCount
-            grouped[key, default: [:]][point.kvPrefill, default: [:]][point.kvDecode, default: []].append((point.kvDecode, point.ns))
+        let sorted = points.sorted {
+            ($0.prefillChunk, $0.decodeCount, $0.kvPrefill, $0.kvDecode) < ($1.prefillChunk, $1.decodeCount, $1.kvPrefill, $1.kvDecode)
         }
+        prefillChunks = Array(Set(points.map(\.prefillChunk))).sorted()
+        decodeCounts = Array(Set(points.map(\.decodeCount))).sorted()
+        let chunkIndex = Dictionary(uniqueKeysWithValues: prefillChunks.enumerated().map { ($1, $0) })
+        let decodeIndex = Dictionary(uniqueKeysWithValues: decodeCounts.enumerated().map { ($1, $0) })
         var sliceOf = [Int](repeating: -1, count: prefillChunks.count * decodeCounts.count)
-        var kvPrefill: [[Int]] = []
-        var rows: [[Row]] = []
+        var sliceStart: [Int] = [], sliceCount: [Int] = [], kvPrefill: [Int] = []
+        var rowStart: [Int] = [], rowCount: [Int] = [], kvDecode: [Int] = [], values: [Double] = []
         var pairs: [(Int, Int, Int)] = []
+        for point in sorted {
+            let slot = chunkIndex[point.prefillChunk]! * decodeCounts.count + decodeIndex[point.decodeCount]!
+            if sliceOf[slot] < 0 {
+                sliceOf[slot] = sliceStart.count
+                pairs.append((point.prefillChunk, point.decodeCount, sliceStart.count))
+                sliceStart.append(kvPrefill.count)
+                sliceCount.append(0)
+            }
+            if sliceCount[sliceCount.count - 1] == 0 || kvPrefill[kvPrefill.count - 1] != point.kvPrefill {
+                kvPrefill.append(point.kvPrefill)
+                sliceCount[sliceCount.count - 1] += 1
+                rowStart.append(kvDecode.count)
+                rowCount.append(0)
+            }
+            kvDecode.append(point.kvDecode)
+            values.append(point.ns)
+            rowCount[rowCount.count - 1] += 1
+        }
+        // Their missing-corner rule (the nearest profiled pair, the first of equals in sorted order), once per cell.
+        var nearestOf = sliceOf
         for (pcIndex, pc) in prefillChunks.enumerated() {
-            for (ndIndex, nd) in decodeCounts.enumerated() {
-                guard let slice = grouped[pc * 1_000_003 + nd] else { continue }
-                let kps = slice.keys.sorted()
-                sliceOf[pcIndex * decodeCounts.count + ndIndex] = kvPrefill.count
-                pairs.append((pc, nd, kvPrefill.count))
-                kvPrefill.append(kps)
-                rows.append(kps.map { kp in
-                    let byKV = slice[kp]!.keys.sorted()
-                    return Row(keys: byKV, values: byKV.map { slice[kp]![$0]![0].1 })
-                })
+            for (ndIndex, nd) in decodeCounts.enumerated() where sliceOf[pcIndex * decodeCounts.count + ndIndex] < 0 {
+                var best = Int.max
+                for pair in pairs {
+                    let distance = (pair.0 - pc) * (pair.0 - pc) + (pair.1 - nd) * (pair.1 - nd)
+                    if distance < best { best = distance; nearestOf[pcIndex * decodeCounts.count + ndIndex] = pair.2 }
+                }
             }
         }
+        self.nearestOf = nearestOf
         self.sliceOf = sliceOf
-        sliceKVPrefill = kvPrefill
-        sliceRows = rows
-        self.pairs = pairs.map { (prefillChunk: $0.0, decodeCount: $0.1, slice: $0.2) }
+        self.sliceStart = sliceStart
+        self.sliceCount = sliceCount
+        self.kvPrefill = kvPrefill
+        self.rowStart = rowStart
+        self.rowCount = rowCount
+        self.kvDecode = kvDecode
+        self.values = values
     }
 
     /// Attention time of one layer for a batch aggregated as LLMServingSim does, ns (whole, at least 1), and
@@ -76,8 +99,8 @@ public struct AttentionGrid: Sendable {
         let kp = max(kvPrefill, 0)
         let kv = max(kvDecode, 0)
         var extrapolated = false
-        let (pcLow, pcHigh, pcT) = Self.bracket(prefillChunks, pc, &extrapolated)
-        let (ndLow, ndHigh, ndT) = Self.bracket(decodeCounts, nd, &extrapolated)
+        let (pcLow, pcHigh, pcT) = Self.bracket(prefillChunks, 0, prefillChunks.count, pc, &extrapolated)
+        let (ndLow, ndHigh, ndT) = Self.bracket(decodeCounts, 0, decodeCounts.count, nd, &extrapolated)
         // A corner of weight 0 leaves the blend as it is, so it is not looked up (nor its absence flagged).
         let c00 = corner(pcLow, ndLow, kp, kv, &extrapolated)
         let c01 = ndT == 0 ? c00 : corner(pcLow, ndHigh, kp, kv, &extrapolated)
@@ -90,43 +113,38 @@ public struct AttentionGrid: Sendable {
     }
 
     @inlinable func corner(_ pcIndex: Int, _ ndIndex: Int, _ kp: Int, _ kv: Int, _ extrapolated: inout Bool) -> Double {
-        var slice = sliceOf[pcIndex * decodeCounts.count + ndIndex]
-        if slice < 0 {
-            extrapolated = true
-            let pc = prefillChunks[pcIndex], nd = decodeCounts[ndIndex]
-            var best = Int.max
-            for pair in pairs {
-                let distance = (pair.prefillChunk - pc) * (pair.prefillChunk - pc) + (pair.decodeCount - nd) * (pair.decodeCount - nd)
-                if distance < best { best = distance; slice = pair.slice }
-            }
-            if slice < 0 { return 0 }
-        }
-        let (kpLow, kpHigh, kpT) = Self.bracket(sliceKVPrefill[slice], kp, &extrapolated)
-        let rows = sliceRows[slice]
-        let low = Self.rowValue(rows[kpLow], kv, &extrapolated)
+        let cell = pcIndex * decodeCounts.count + ndIndex
+        if sliceOf[cell] < 0 { extrapolated = true }
+        let slice = nearestOf[cell]
+        if slice < 0 { return 0 }
+        let start = sliceStart[slice]
+        let (kpLow, kpHigh, kpT) = Self.bracket(kvPrefill, start, sliceCount[slice], kp, &extrapolated)
+        let low = rowValue(start + kpLow, kv, &extrapolated)
         if kpLow == kpHigh || kpT == 0 { return low }
-        let high = Self.rowValue(rows[kpHigh], kv, &extrapolated)
+        let high = rowValue(start + kpHigh, kv, &extrapolated)
         return low + kpT * (high - low)
     }
 
-    @inlinable static func rowValue(_ row: Row, _ kv: Int, _ extrapolated: inout Bool) -> Double {
-        if row.keys.count == 1 {
-            if kv != row.keys[0] { extrapolated = true }
-            return row.values[0]
+    @inlinable func rowValue(_ row: Int, _ kv: Int, _ extrapolated: inout Bool) -> Double {
+        let start = rowStart[row]
+        if rowCount[row] == 1 {
+            if kv != kvDecode[start] { extrapolated = true }
+            return values[start]
         }
-        let (low, high, t) = bracket(row.keys, kv, &extrapolated)
-        return row.values[low] + t * (row.values[high] - row.values[low])
+        let (low, high, t) = Self.bracket(kvDecode, start, rowCount[row], kv, &extrapolated)
+        return values[start + low] + t * (values[start + high] - values[start + low])
     }
 
-    /// Their `_axis_bracket`: (low, high, t); below the first value (0, 0, 0); past the last the top two, t > 1.
-    @inlinable static func bracket(_ values: [Int], _ query: Int, _ extrapolated: inout Bool) -> (Int, Int, Double) {
-        let count = values.count
+    /// Their `_axis_bracket` over `values[start ..< start + count]`: (low, high, t) relative to `start`; below the
+    /// first value (0, 0, 0); past the last the top two, t > 1.
+    @inlinable static func bracket(_ values: [Int], _ start: Int, _ count: Int, _ query: Int, _ extrapolated: inout Bool) -> (Int, Int, Double) {
         if count == 0 { return (0, 0, 0) }
-        if query < values[0] || query > values[count - 1] { extrapolated = true }
-        if count == 1 || query <= values[0] { return (0, 0, 0) }
+        let first = values[start], last = values[start + count - 1]
+        if query < first || query > last { extrapolated = true }
+        if count == 1 || query <= first { return (0, 0, 0) }
         var low: Int
         var high: Int
-        if query >= values[count - 1] {
+        if query >= last {
             low = count - 2
             high = count - 1
         } else {
@@ -134,9 +152,9 @@ public struct AttentionGrid: Sendable {
             high = count - 1
             while high - low > 1 {
                 let middle = (low + high) >> 1
-                if values[middle] <= query { low = middle } else { high = middle }
+                if values[start + middle] <= query { low = middle } else { high = middle }
             }
         }
-        return (low, high, Double(query - values[low]) / Double(values[high] - values[low]))
+        return (low, high, Double(query - values[start + low]) / Double(values[start + high] - values[start + low]))
     }
 }

@@ -70,16 +70,17 @@ public enum BundleReader {
         try csv.requireHeader(columns)
         var order: [String] = []
         var points: [String: [(key: Int, ns: Double, line: Int)]] = [:]
+        var seen: [String: [Int: Int]] = [:]
         for row in csv.rows {
-            let name = row.cells[0].trimmingCharacters(in: .whitespaces)
+            let name = csv.text(row, 0)
             guard !name.isEmpty else { throw PerfKitError("layer must not be empty", file: csv.file, line: row.line, column: 1) }
             let key = try csv.count(row, 1)
             let micros = try csv.time(row, 2)
-            if let earlier = points[name]?.first(where: { $0.key == key }) {
-                throw PerfKitError("duplicate key (\(name), \(columns[1])=\(key)); first at line \(earlier.line)",
-                                   file: csv.file, line: row.line)
+            if let earlier = seen[name]?[key] {
+                throw PerfKitError("duplicate key (\(name), \(columns[1])=\(key)); first at line \(earlier)", file: csv.file, line: row.line)
             }
             if points[name] == nil { order.append(name) }
+            seen[name, default: [:]][key] = row.line
             points[name, default: []].append((key, MeasuredCurve.loadedNs(micros: micros), row.line))
         }
         return order.map { name in
@@ -90,20 +91,23 @@ public enum BundleReader {
         }
     }
 
+    private struct GridKey: Hashable { let prefillChunk, kvPrefill, decodeCount, kvDecode: Int }
+
     static func readAttention(_ url: URL) throws(PerfKitError) -> [AttentionGrid.Point] {
         let csv = try ProfileCSV(url: url, expecting: "the 4-D attention grid \(attentionColumns.joined(separator: ","))")
         try csv.requireHeader(attentionColumns)
-        var seen: [[Int]: Int] = [:]
+        var seen: [GridKey: Int] = [:]
+        seen.reserveCapacity(csv.rows.count)
         var points: [AttentionGrid.Point] = []
         points.reserveCapacity(csv.rows.count)
         for row in csv.rows {
-            let key = [try csv.count(row, 0), try csv.count(row, 1), try csv.count(row, 2), try csv.count(row, 3)]
+            let key = GridKey(prefillChunk: try csv.count(row, 0), kvPrefill: try csv.count(row, 1), decodeCount: try csv.count(row, 2), kvDecode: try csv.count(row, 3))
             let micros = try csv.time(row, 4)
-            if let first = seen[key] {
-                throw PerfKitError("duplicate key (\(key.map(String.init).joined(separator: ","))); first at line \(first)", file: csv.file, line: row.line)
+            if let first = seen.updateValue(row.line, forKey: key) {
+                throw PerfKitError("duplicate key (\(key.prefillChunk),\(key.kvPrefill),\(key.decodeCount),\(key.kvDecode)); first at line \(first)", file: csv.file, line: row.line)
             }
-            seen[key] = row.line
-            points.append(.init(prefillChunk: key[0], kvPrefill: key[1], decodeCount: key[2], kvDecode: key[3], ns: MeasuredCurve.loadedNs(micros: micros), line: row.line))
+            points.append(.init(prefillChunk: key.prefillChunk, kvPrefill: key.kvPrefill, decodeCount: key.decodeCount, kvDecode: key.kvDecode,
+                                ns: MeasuredCurve.loadedNs(micros: micros), line: row.line))
         }
         guard !points.isEmpty else { throw PerfKitError("attention.csv has no rows", file: csv.file, line: 1) }
         return points

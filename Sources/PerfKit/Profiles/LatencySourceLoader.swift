@@ -112,6 +112,6 @@ public struct LatencySourceLoader: Sendable {
     public func shippedTPs(vidur url: URL) -> [Int] {
         guard let csv = try? ProfileCSV(url: url.appendingPathComponent("mlp.csv"), expecting: ""),
               let column = try? csv.column("num_tensor_parallel_workers") else { return [] }
-        return Set(csv.rows.compactMap { Int($0.cells[column]) }).sorted()
+        return Set(csv.rows.compactMap { try? csv.count($0, column) }).sorted()
     }
 }
