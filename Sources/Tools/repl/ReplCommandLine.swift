@@ -40,7 +40,8 @@ struct ReplCommandLine: ParsableCommand {
             let parser = session.parser
             let commands = ReplHelp.entries.map(\.name) + ["exit"]
             let words = parser.models + parser.gpus + ["hardware", "model", "tp", "scheduler", "replicas", "router", "until", "trace", "report",
-                                                       "prefill", "decode", "vllm", "orca", "static", "round_robin", "least_outstanding", "least_kv", "--json"]
+                                                       "prefill", "decode", "vllm", "orca", "static", "round_robin", "least_outstanding", "least_kv", "--json", "rate", "step"]
+                + ReplSearchOptions.searchNames.map { "--\($0)" }
             print("LLMServingSim REPL: \(session.hardware), model \(session.defaultModel ?? "none (use model ID)"). Type help; Ctrl-D quits.")
             var reader = ReadlineLineReader(commands: commands, words: words, historyFile: ReadlineLineReader.defaultHistoryFile)
             ReplDriver.run(session: &session, reader: &reader, forceJSON: json, write: write, interrupted: Interrupts.take)

@@ -1,10 +1,10 @@
 import ArgumentParser
 
 @main
-struct SimulateCommand: ParsableCommand {
+struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Simulate an LLM serving engine on latency tables: TTFT, TPOT, ITL, E2E and throughput.",
-        subcommands: [Run.self, MakeTrace.self],
+        subcommands: [Run.self, MakeTrace.self, Search.self],
         defaultSubcommand: Run.self)
 }
