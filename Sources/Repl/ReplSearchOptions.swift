@@ -6,7 +6,7 @@ public struct ReplSearchOptions: Sendable, Equatable {
     public init(values: [String: String] = [:]) { self.values = values }
 
     /// Options `search` accepts: the grid, the workload and the targets, named as in `simulate search`.
-    public static let searchNames = ["hardware", "tp", "replicas", "scheduler", "max-num-seqs", "max-num-batched-tokens", "requests", "input-len",
+    public static let searchNames = ["hardware", "tp", "replicas", "gpus", "scheduler", "max-num-seqs", "max-num-batched-tokens", "requests", "input-len",
                                      "output-len", "burstiness", "seed", "seeds", "slo-ttft-ms", "slo-tpot-ms", "slo-e2e-ms", "percentile",
                                      "target-rate", "rank-by"]
     /// Options `sweep` accepts: the workload.

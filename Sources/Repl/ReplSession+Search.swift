@@ -10,6 +10,10 @@ extension ReplSession {
         settings.hardware = options.values["hardware"] ?? hardware
         settings.tp = options.values["tp"] ?? "\(tp)"
         settings.replicas = options.values["replicas"] ?? "\(replicas)"
+        settings.gpus = options.values["gpus"]
+        if settings.gpus != nil, options.values["replicas"] != nil {
+            throw ReplError("give --replicas or --gpus (replicas = GPUs ÷ tp), not both", usage: usage)
+        }
         settings.schedulers = options.values["scheduler"] ?? scheduler.kind.rawValue
         settings.maxNumSeqs = options.values["max-num-seqs"] ?? "\(scheduler.maxNumSeqs)"
         settings.maxNumBatchedTokens = options.values["max-num-batched-tokens"] ?? "\(scheduler.maxNumBatchedTokens)"

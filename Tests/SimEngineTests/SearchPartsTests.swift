@@ -70,5 +70,8 @@ import Testing
         #expect(throws: SimEngineError.self) { try SearchGrid.integers("4..1", name: "tp") }
         #expect(throws: SimEngineError.self) { try SearchGrid.integers("two", name: "tp") }
         #expect(try SearchGrid(models: ["m"], hardware: ["A", "B"], tp: [1, 2, 4]).configurations.map(\.tp) == [1, 2, 4, 1, 2, 4])
+        let eight = try SearchGrid(models: ["m"], hardware: ["A"], tp: [1, 2, 3, 4, 8], gpus: [8]).configurations
+        #expect(eight.map(\.tp) == [1, 2, 4, 8] && eight.allSatisfy { $0.gpus == 8 })
+        #expect(throws: SimEngineError.self) { try SearchGrid(models: ["m"], hardware: ["A"], tp: [3], gpus: [8]) }
     }
 }

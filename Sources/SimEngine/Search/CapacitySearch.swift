@@ -28,33 +28,31 @@ public struct CapacitySearch: Sendable {
     /// Searches the configurations at `indices` (default all) with up to `concurrency` running at once; results by index.
     public func run(loader: EngineLoader, indices: [Int]? = nil, concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) async -> [ConfigurationResult] {
         let (configs, tables) = prepare(loader: loader, indices: indices)
-        let jobs = configs.flatMap { index, config in workload.seeds.indices.map { (index, config, $0) } }
-        var outcomes: [Int: [SeedOutcome]] = [:]
-        await withTaskGroup(of: (Int, Int, SeedOutcome).self) { group in
+        var results: [Int: ConfigurationResult] = [:]
+        await withTaskGroup(of: ConfigurationResult.self) { group in
             var next = 0
             func addJob() {
-                let (index, config, seedIndex) = jobs[next]
+                let (index, config) = configs[next]
                 next += 1
-                group.addTask { (index, seedIndex, search(config, seed: workload.seeds[seedIndex], table: tables.table(for: config))) }
+                group.addTask { evaluate(index: index, config: config, table: tables.table(for: config)) }
             }
-            while next < min(jobs.count, max(1, concurrency)) { addJob() }
-            for await (index, seedIndex, outcome) in group {
-                outcomes[index, default: Array(repeating: .skipped(""), count: workload.seeds.count)][seedIndex] = outcome
-                if next < jobs.count { addJob() }
+            while next < min(configs.count, max(1, concurrency)) { addJob() }
+            for await result in group {
+                results[result.index] = result
+                if next < configs.count { addJob() }
             }
         }
-        return configs.map { index, config in combine(index: index, config: config, outcomes[index]!) }
+        return configs.map { results[$0.0]! }
     }
 
     /// The same search on the calling thread, one configuration after another; stops early (returning what is done)
-    /// when `interrupted` says so between probes.
+    /// when `interrupted` says so between configurations.
     public func runSequentially(loader: EngineLoader, indices: [Int]? = nil, interrupted: () -> Bool = { false }) -> [ConfigurationResult] {
         let (configs, tables) = prepare(loader: loader, indices: indices)
         var results: [ConfigurationResult] = []
         for (index, config) in configs {
             if interrupted() { break }
-            let outcomes = workload.seeds.map { search(config, seed: $0, table: tables.table(for: config)) }
-            results.append(combine(index: index, config: config, outcomes))
+            results.append(evaluate(index: index, config: config, table: tables.table(for: config)))
         }
         return results
     }
@@ -65,43 +63,46 @@ public struct CapacitySearch: Sendable {
         return (chosen, SearchTables(loader: loader, configs: chosen.map(\.1)))
     }
 
-    enum SeedOutcome: Sendable {
-        case searched(capacityIndex: Int?, curve: [ProbePoint])
-        case skipped(String)
+    /// Fractions of the capacity at which the latency curve of a configuration is run in full (median seed).
+    public static let curveFractions = [0.25, 0.5, 0.75, 0.9, 1.0, 1.1]
+
+    /// One configuration: bisection over the rate grid for every seed, the median, then its latency curve.
+    func evaluate(index: Int, config: DeploymentConfig, table: Result<(ModelLatencyTable, GPUSpec), SimEngineError>) -> ConfigurationResult {
+        do {
+            let engine = try makeEngine(config, table: table)
+            var capacities: [Int?] = []
+            var atCapacity: [ProbePoint?] = []
+            for seed in workload.seeds {
+                var passed: [Int: ProbePoint] = [:]
+                let capacity = try rates.highestPassing { (k: Int) throws(SimEngineError) -> Bool in
+                    guard let point = try probe(engine, rate: rates.rate(k), seed: seed, stopOnFailure: true) else { return false }
+                    passed[k] = point
+                    return point.latency.passed
+                }
+                capacities.append(capacity)
+                atCapacity.append(capacity.flatMap { passed[$0] })
+            }
+            let order = capacities.indices.sorted { (capacities[$0] ?? Int.min, $0) < (capacities[$1] ?? Int.min, $1) }
+            let median = order[(order.count - 1) / 2]
+            let capacityRate = capacities[median].map(rates.rate) ?? 0
+            let curve = try capacities[median] == nil ? [] : Self.curveFractions.map { fraction throws(SimEngineError) in
+                fraction == 1 ? atCapacity[median]! : try probe(engine, rate: capacityRate * fraction, seed: workload.seeds[median], stopOnFailure: false)!
+            }
+            return ConfigurationResult(
+                index: index, config: config, skipped: nil, capacityRPS: capacityRate, capacityBySeed: capacities.map { $0.map(rates.rate) ?? 0 },
+                reachedMaxRate: capacities[median] == rates.maxIndex, atCapacity: atCapacity[median], curve: curve)
+        } catch {
+            return .skipped(index: index, config: config, reason: error.description)
+        }
     }
 
-    /// Fractions of the capacity at which each configuration's latency curve is run in full.
-    public static let curveFractions = [0.25, 0.5, 0.75, 0.9, 1.0, 1.1, 1.25]
-
-    /// One configuration, one seed: bisection over the rate grid, then the latency curve around the capacity.
-    func search(_ config: DeploymentConfig, seed: UInt64, table: Result<(ModelLatencyTable, GPUSpec), SimEngineError>) -> SeedOutcome {
-        let engine: ServingEngine
-        do {
-            let (compiled, gpu) = try table.get()
-            var settings = scheduler
-            settings.kind = config.scheduler
-            settings.maxNumSeqs = config.maxNumSeqs
-            settings.maxNumBatchedTokens = config.maxNumBatchedTokens
-            engine = try ServingEngine(table: compiled, gpu: gpu, config: settings, replicas: config.replicas, router: router)
-        } catch {
-            return .skipped(error.description)
-        }
-        do {
-            var passed: [Int: ProbePoint] = [:]
-            let capacity = try rates.highestPassing { (k: Int) throws(SimEngineError) -> Bool in
-                guard let point = try probe(engine, rate: rates.rate(k), seed: seed, stopOnFailure: true) else { return false }
-                passed[k] = point
-                return point.latency.passed
-            }
-            guard let capacity else { return .searched(capacityIndex: nil, curve: []) }
-            let capacityRate = rates.rate(capacity)
-            let curve = try Self.curveFractions.map { fraction throws(SimEngineError) in
-                fraction == 1 ? passed[capacity]! : try probe(engine, rate: capacityRate * fraction, seed: seed, stopOnFailure: false)!
-            }
-            return .searched(capacityIndex: capacity, curve: curve)
-        } catch {
-            return .skipped(error.description)
-        }
+    private func makeEngine(_ config: DeploymentConfig, table: Result<(ModelLatencyTable, GPUSpec), SimEngineError>) throws(SimEngineError) -> ServingEngine {
+        let (compiled, gpu) = try table.get()
+        var settings = scheduler
+        settings.kind = config.scheduler
+        settings.maxNumSeqs = config.maxNumSeqs
+        settings.maxNumBatchedTokens = config.maxNumBatchedTokens
+        return try ServingEngine(table: compiled, gpu: gpu, config: settings, replicas: config.replicas, router: router)
     }
 
     /// One run of the workload at `rate`; nil when `stopOnFailure` and the run was stopped as soon as more requests had
@@ -144,23 +145,5 @@ public struct CapacitySearch: Sendable {
         let summary = RunSummary(engine: engine, slo: ServiceLevelObjective(), metSLO: 0)
         return ProbePoint(rate: rate, latency: slo.check(engine.metrics), requestsPerSecond: summary.requestsPerSecond,
                           outputTokensPerSecond: summary.outputTokensPerSecond)
-    }
-
-    /// The median seed's capacity and curve, and every seed's capacity.
-    func combine(index: Int, config: DeploymentConfig, _ outcomes: [SeedOutcome]) -> ConfigurationResult {
-        var searched: [(capacity: Int?, curve: [ProbePoint])] = []
-        for outcome in outcomes {
-            switch outcome {
-            case .skipped(let reason): return .skipped(index: index, config: config, reason: reason)
-            case .searched(let capacity, let curve): searched.append((capacity, curve))
-            }
-        }
-        let byCapacity = searched.indices.sorted { (searched[$0].capacity ?? Int.min, $0) < (searched[$1].capacity ?? Int.min, $1) }
-        let median = searched[byCapacity[(byCapacity.count - 1) / 2]]
-        let capacityRate = median.capacity.map(rates.rate) ?? 0
-        return ConfigurationResult(
-            index: index, config: config, skipped: nil, capacityRPS: capacityRate,
-            capacityBySeed: searched.map { $0.capacity.map(rates.rate) ?? 0 }, reachedMaxRate: median.capacity == rates.maxIndex,
-            atCapacity: median.curve.first { $0.rate == capacityRate }, curve: median.curve)
     }
 }

@@ -7,6 +7,8 @@ public struct SearchOptions: Sendable, Hashable {
     public var hardware = "A100"
     public var tp = "1"
     public var replicas = "1"
+    /// Total GPUs per deployment (replicas = total ÷ tp); nil to use `replicas`.
+    public var gpus: String?
     public var schedulers = "vllm"
     public var maxNumSeqs = "256"
     public var maxNumBatchedTokens = "8192"
@@ -47,7 +49,8 @@ public struct SearchOptions: Sendable, Hashable {
             hardware: try Self.names(hardware, "hardware") { name throws(PerfKitError) in try loader.gpus.gpu(name).name },
             tp: SearchGrid.integers(tp, name: "tp"), replicas: SearchGrid.integers(replicas, name: "replicas"), schedulers: kinds,
             maxNumSeqs: SearchGrid.integers(maxNumSeqs, name: "max-num-seqs"),
-            maxNumBatchedTokens: SearchGrid.integers(maxNumBatchedTokens, name: "max-num-batched-tokens"))
+            maxNumBatchedTokens: SearchGrid.integers(maxNumBatchedTokens, name: "max-num-batched-tokens"),
+            gpus: try gpus.map { text throws(SimEngineError) in try SearchGrid.integers(text, name: "gpus") })
         let source: SearchWorkload.Source
         if let trace {
             source = .trace(name: trace, requests: try TraceReader.load(URL(fileURLWithPath: trace), format: traceFormat))

@@ -17,7 +17,8 @@ struct Search: AsyncParsableCommand {
     @Option(help: "Model ids, comma-separated.") var model: String = "meta-llama/Llama-3.1-8B-Instruct"
     @Option(help: "GPU names, comma-separated.") var hardware: String = "A100"
     @Option(help: "Tensor-parallel degrees.") var tp: String = "1"
-    @Option(help: "Replica counts.") var replicas: String = "1"
+    @Option(help: "Replica counts (default 1).") var replicas: String?
+    @Option(help: "Total GPUs per deployment, instead of --replicas: replicas = GPUs ÷ tp.") var gpus: String?
     @Option(help: "Schedulers: vllm, orca, static.") var scheduler: String = "vllm"
     @Option(help: "vLLM max_num_seqs values.") var maxNumSeqs: String = "256"
     @Option(help: "vLLM max_num_batched_tokens values.") var maxNumBatchedTokens: String = "8192"
@@ -76,8 +77,9 @@ struct Search: AsyncParsableCommand {
         if trace != nil, !synthetic.given.isEmpty {
             throw SimEngineError("\(synthetic.given.joined(separator: ", ")) describe a synthetic workload; a --trace brings its own requests", location: "trace")
         }
+        if replicas != nil, gpus != nil { throw SimEngineError("give --replicas or --gpus (replicas = GPUs ÷ tp), not both", location: "gpus") }
         var options = SearchOptions()
-        (options.models, options.hardware, options.tp, options.replicas) = (model, hardware, tp, replicas)
+        (options.models, options.hardware, options.tp, options.replicas, options.gpus) = (model, hardware, tp, replicas ?? "1", gpus)
         (options.schedulers, options.maxNumSeqs, options.maxNumBatchedTokens, options.router) = (scheduler, maxNumSeqs, maxNumBatchedTokens, router)
         (options.gpuMemoryUtilization, options.cpuOverheadMs, options.trace, options.traceFormat) = (gpuMemoryUtilization, cpuOverheadMs, trace, traceFormat)
         options.requests = synthetic.requests ?? options.requests
