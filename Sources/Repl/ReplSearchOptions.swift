@@ -7,8 +7,8 @@ public struct ReplSearchOptions: Sendable, Equatable {
 
     /// Options `search` accepts: the grid, the workload and the targets, named as in `simulate search`.
     public static let searchNames = ["hardware", "tp", "replicas", "gpus", "scheduler", "max-num-seqs", "max-num-batched-tokens", "requests", "input-len",
-                                     "output-len", "burstiness", "seed", "seeds", "slo-ttft-ms", "slo-tpot-ms", "slo-e2e-ms", "percentile",
+                                     "output-len", "burstiness", "seed", "seeds", "min-span-s", "slo-ttft-ms", "slo-tpot-ms", "slo-e2e-ms", "percentile",
                                      "target-rate", "rank-by"]
     /// Options `sweep` accepts: the workload.
-    public static let sweepNames = ["requests", "input-len", "output-len", "burstiness", "seed"]
+    public static let sweepNames = ["requests", "input-len", "output-len", "burstiness", "seed", "min-span-s"]
 }

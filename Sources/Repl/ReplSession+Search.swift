@@ -71,6 +71,7 @@ extension ReplSession {
         settings.outputLength = values["output-len"] ?? settings.outputLength
         settings.burstiness = try number(values["burstiness"], name: "burstiness", usage: usage) ?? settings.burstiness
         settings.seed = try number(values["seed"], name: "seed", usage: usage).map(UInt64.init) ?? settings.seed
+        settings.minSpanSeconds = try number(values["min-span-s"], name: "min-span-s", usage: usage) ?? settings.minSpanSeconds
         return settings
     }
 

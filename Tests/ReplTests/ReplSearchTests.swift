@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func sweepPrintsPercentilesForEachRateAndLatencyGrowsWithRate() throws {
-        let output = try script(["sweep rate 2..10 step 4 --requests 40 --output-len 64", "sweep rate 2..10 step 4 --requests 40 --output-len 64 --json"])
+        let output = try script(["sweep rate 2..10 step 4 --requests 40 --output-len 64 --min-span-s 3", "sweep rate 2..10 step 4 --requests 40 --output-len 64 --min-span-s 3 --json"])
         #expect(output.count == 2)
         #expect(output[0].contains("TTFT p50") && output[0].split(separator: "\n").count == 5, "\(output[0])")
         let points = try JSONDecoder().decode([RateSweep.Point].self, from: Data(output[1].utf8))
@@ -50,7 +50,7 @@ import Testing
 
     @Test func searchRunsOnTheModelInUseAndErrorsKeepTheSessionGoing() throws {
         let output = try script([
-            "search --slo-ttft-ms 500 --slo-tpot-ms 50 --requests 30 --seeds 1 --output-len 64 --hardware A100,H100",
+            "search --slo-ttft-ms 500 --slo-tpot-ms 50 --requests 30 --seeds 1 --output-len 64 --hardware A100,H100 --min-span-s 3",
             "search --requests 30",
             "search --slo-ttft-ms 500 --hardware B300",
             "status",

@@ -4,13 +4,13 @@ import Testing
 
 /// Properties of the capacity search: monotone in resources and targets, deterministic, and the same when sharded.
 @Suite struct CapacitySearchTests {
-    /// A small, quick search: 60 requests per probe, a 10 % rate grid.
+    /// A small, quick search: 60 requests (at least 5 s of arrivals) per probe, a 10 % rate grid.
     static func search(hardware: [String] = ["A100"], tp: [Int] = [1], replicas: [Int] = [1], ttftMs: Double = 500, tpotMs: Double = 50,
                        seeds: [UInt64] = [1], model: String = TestEngines.llama) throws -> CapacitySearch {
         let grid = try SearchGrid(models: [model], hardware: hardware, tp: tp, replicas: replicas)
         let workload = try SearchWorkload(
             source: .synthetic(inputLength: .lognormal(mean: 512, sigma: 0.5, cap: 4096), outputLength: .lognormal(mean: 128, sigma: 0.5, cap: 1024), arrivals: .poisson, requests: 60),
-            seeds: seeds)
+            seeds: seeds, minSpanSeconds: 5)
         return CapacitySearch(grid: grid, workload: workload, slo: try PercentileSLO(ttftMs: ttftMs, tpotMs: tpotMs), rates: try RateGrid(resolution: 0.1))
     }
 

@@ -5,7 +5,7 @@ import Testing
 /// The real `simulate search`: N shard processes merged give the bytes one process gives; files; errors.
 @Suite struct SearchCLITests {
     static let grid = ["search", "--hardware", "A100,H100", "--tp", "1,2,3", "--replicas", "1,2", "--slo-ttft-ms", "500", "--slo-tpot-ms", "50",
-                       "--requests", "40", "--output-len", "lognormal:96:0.5", "--seeds", "2", "--rate-resolution", "10"]
+                       "--requests", "40", "--output-len", "lognormal:96:0.5", "--seeds", "2", "--rate-resolution", "10", "--min-span-s", "5"]
 
     func temporaryFolder() -> URL { FileManager.default.temporaryDirectory.appendingPathComponent("search-\(UUID().uuidString)") }
 

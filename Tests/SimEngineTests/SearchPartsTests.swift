@@ -4,7 +4,7 @@ import Testing
 
 /// The pieces of the search: the rate grid's bisection, the Pareto set, price files, workload rescaling, shards.
 @Suite struct SearchPartsTests {
-    @Test(arguments: [-200, -17, -1, 0, 1, 15, 16, 17, 100, 333, 580])
+    @Test(arguments: [-200, -17, -1, 0, 1, 15, 16, 17, 100, 105, 121, 122, 333, 580])
     func bisectionFindsTheExactThreshold(threshold: Int) throws {
         let grid = try RateGrid(resolution: 0.02)
         var probes = 0
@@ -51,7 +51,9 @@ import Testing
         let scaled = workload.requests(rate: 20, seed: 0)
         let spanSeconds = Double(scaled.last!.arrival.nanoseconds - scaled.first!.arrival.nanoseconds) / 1e9
         #expect(abs(Double(scaled.count - 1) / spanSeconds - 20) < 0.01)
-        #expect(scaled.map(\.inputTokens) == trace.map(\.inputTokens))
+        // 200 requests at 20/s span 10 s: repeated three times to span the 30 s minimum.
+        #expect(scaled.count == 3 * trace.count && Set(scaled.map(\.id)).count == scaled.count)
+        #expect(scaled.prefix(trace.count).map(\.inputTokens) == trace.map(\.inputTokens))
     }
 
     @Test func shardsSplitTheGridIntoDisjointSlicesAndComeFromArrayJobVariables() throws {

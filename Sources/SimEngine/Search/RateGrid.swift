@@ -11,8 +11,8 @@ public struct RateGrid: Sendable, Hashable, Codable {
 
     public init(resolution: Double = 0.02, minRate: Double = 0.01, maxRate: Double = 100_000) throws(SimEngineError) {
         guard resolution >= 0.001, resolution <= 1 else { throw SimEngineError("must be between 0.1 % and 100 %, found \(resolution * 100) %", location: "rate-resolution") }
-        guard minRate > 0, minRate < 1, maxRate > 1, maxRate.isFinite else {
-            throw SimEngineError("the rate range must contain 1 request/s, found \(minRate)...\(maxRate)", location: "rate range")
+        guard minRate > 0, minRate < 8, maxRate > 8, maxRate.isFinite else {
+            throw SimEngineError("the rate range must contain 8 requests/s (where the search starts), found \(minRate)...\(maxRate)", location: "rate range")
         }
         self.resolution = resolution
         self.minRate = minRate
@@ -29,20 +29,23 @@ public struct RateGrid: Sendable, Hashable, Codable {
     public var minIndex: Int { Int((log(minRate) / log(1 + resolution)).rounded(.up)) }
     public var maxIndex: Int { Int((log(maxRate) / log(1 + resolution)).rounded(.down)) }
 
-    /// The highest grid index whose probe passes, or nil when even the lowest rate fails. Starts at 1 request/s,
+    /// The grid index the search starts at: the point nearest 8 requests/s, the same for every configuration.
+    public var startIndex: Int { min(maxIndex, max(minIndex, Int((log(8) / log(1 + resolution)).rounded()))) }
+
+    /// The highest grid index whose probe passes, or nil when even the lowest rate fails. Starts at `startIndex`,
     /// widens by doubling steps, then bisects; assumes a probe that passes at a rate passes at every lower one.
     public func highestPassing<E: Error>(_ passes: (Int) throws(E) -> Bool) throws(E) -> Int? {
         var low: Int, high: Int
         var step = 16
-        if try passes(0) {
-            low = 0
+        if try passes(startIndex) {
+            low = startIndex
             while true {
                 let next = low + step
                 if next >= maxIndex { if try passes(maxIndex) { return maxIndex }; high = maxIndex; break }
                 if try passes(next) { low = next; step *= 2 } else { high = next; break }
             }
         } else {
-            high = 0
+            high = startIndex
             while true {
                 let next = high - step
                 if next <= minIndex { if try !passes(minIndex) { return nil }; low = minIndex; break }

@@ -25,6 +25,8 @@ public struct SearchOptions: Sendable, Hashable {
     public var burstiness = 1.0
     public var seed: UInt64 = 0
     public var seeds = 3
+    /// Shortest span of arrivals of one probe, s.
+    public var minSpanSeconds = 30.0
     public var sloTTFTMs: Double?
     public var sloTPOTMs: Double?
     public var sloE2EMs: Double?
@@ -61,7 +63,7 @@ public struct SearchOptions: Sendable, Hashable {
                                               outputLength: try LengthDistribution(parsing: outputLength))
             source = .synthetic(inputLength: shape.inputLength, outputLength: shape.outputLength, arrivals: shape.arrivals, requests: shape.count)
         }
-        let workload = try SearchWorkload(source: source, seeds: (0..<UInt64(seeds)).map { seed &+ $0 })
+        let workload = try SearchWorkload(source: source, seeds: (0..<UInt64(seeds)).map { seed &+ $0 }, minSpanSeconds: minSpanSeconds)
         let slo = try PercentileSLO(ttftMs: sloTTFTMs, tpotMs: sloTPOTMs, e2eMs: sloE2EMs, percentile: PercentileSLO.percentile(parsing: percentile))
         guard cpuOverheadMs >= 0, cpuOverheadMs <= 10_000 else {
             throw SimEngineError("must be between 0 and 10000 ms, found \(cpuOverheadMs)", location: "cpu-overhead-ms")

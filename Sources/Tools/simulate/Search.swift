@@ -28,6 +28,7 @@ struct Search: AsyncParsableCommand {
     @Option(help: "Trace file (.tsv, .csv, .jsonl); its arrivals are rescaled to each probed rate.") var trace: String?
     @Option(help: "Trace format when the file name does not tell.") var traceFormat: TraceFormat?
     @OptionGroup var synthetic: SyntheticOptions
+    @Option(parsing: .unconditional, help: "Shortest span of arrivals per probe, s (more requests, or the trace repeated, at high rates).") var minSpanS: Double = 30
     @Option(parsing: .unconditional, help: "Seeds per configuration (seed, seed+1, …); the capacity is their median.") var seeds: Int = 3
     @Option(parsing: .unconditional, help: "TTFT target at the percentile, ms.") var sloTtftMs: Double?
     @Option(parsing: .unconditional, help: "TPOT target at the percentile, ms.") var sloTpotMs: Double?
@@ -88,6 +89,7 @@ struct Search: AsyncParsableCommand {
         options.burstiness = synthetic.burstiness ?? options.burstiness
         options.seed = synthetic.seed ?? options.seed
         (options.seeds, options.sloTTFTMs, options.sloTPOTMs, options.sloE2EMs) = (seeds, sloTtftMs, sloTpotMs, sloE2eMs)
+        options.minSpanSeconds = minSpanS
         (options.percentile, options.rateResolutionPercent, options.maxRate) = (percentile, rateResolution, maxRate)
         return try options.search(loader: loader)
     }
