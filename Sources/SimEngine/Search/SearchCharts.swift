@@ -41,7 +41,7 @@ extension SearchReport {
     private func latencyChart(best: Int) -> String {
         let chosen = Array(rows.filter { !$0.curve.isEmpty }.prefix(best))
         let label = spec.slo.percentileLabel
-        var plot = SVGPlot(width: 900, height: 420, title: "Latency at \(label) against offered rate (runs at 0.25-1.25 × capacity; filled: SLO met)")
+        var plot = SVGPlot(width: 900, height: 420, title: "Latency at \(label) against offered rate (runs at 0.25-1.1 × capacity; filled: SLO met)")
         let rates = chosen.flatMap { $0.curve.map(\.rate) }
         let panels: [(String, (ProbePoint) -> Double, Double?, Double)] = [
             ("TTFT \(label), ms", { $0.latency.ttftMs }, spec.slo.ttftMs, 70), ("TPOT \(label), ms", { $0.latency.tpotMs }, spec.slo.tpotMs, 520),
