@@ -153,5 +153,11 @@ if Context.environment["BENCHMARKS"] != nil {
             path: "Benchmarks/SimEngineBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "SearchBenchmarks",
+            dependencies: ["SimEngine", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/SearchBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 }

@@ -19,6 +19,10 @@ public enum ReplCommand: Sendable, Equatable {
     case loadTrace(path: String)
     case reset
     case saveReport(folder: String)
+    /// Capacity search on the default model over the options' grid (the session's settings where not given).
+    case search(ReplSearchOptions)
+    /// Latency percentiles of the session's configuration at rates `from`, `from + step`, … `through`, requests/s.
+    case sweep(from: Double, through: Double, step: Double, options: ReplSearchOptions)
     case help(topic: String?)
     case quit
 }

@@ -25,7 +25,7 @@ public struct ReplCompletion: Sendable {
             case "hardware": all = gpus
             case "model": all = models
             case "scheduler": all = ["vllm", "orca", "static"]
-            case "router": all = ["round_robin", "least_outstanding", "least_kv"]
+            case "router": all = ["round_robin", "least_outstanding", "least_kv", "prefix"]
             default: all = []
             }
         case ("latency", 1): all = gpus
@@ -39,6 +39,8 @@ public struct ReplCompletion: Sendable {
         case ("load", 2) where words[1] == "trace": return Self.files(matching: word, foldersOnly: false)
         case ("save", 1): all = ["report"]
         case ("save", 2) where words[1] == "report": return Self.files(matching: word, foldersOnly: true)
+        case ("sweep", 1): all = ["rate"]
+        case ("search", _): all = ReplSearchOptions.searchNames.map { "--\($0)" } + ["--json"]
         case ("help", 1): all = commands
         case ("status", 1), ("stats", 1), ("requests", 1), ("show", 2): all = ["--json"]
         default: all = []

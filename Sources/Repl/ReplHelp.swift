@@ -24,6 +24,10 @@ public enum ReplHelp {
         Entry(name: "load", usage: "load trace FILE", summary: "Submit every request of a trace (.tsv, .csv, .jsonl), arrivals relative to now"),
         Entry(name: "reset", usage: "reset", summary: "Drop every engine and request; the clock returns to 0"),
         Entry(name: "save", usage: "save report FOLDER", summary: "Write requests.csv and summary.json"),
+        Entry(name: "search", usage: "search [--hardware A100,H100] [--tp 1,2,4] [--replicas 1..4 | --gpus 8] [--scheduler vllm,orca] [--max-num-seqs N,...] [--max-num-batched-tokens N,...] [--slo-ttft-ms MS] [--slo-tpot-ms MS] [--slo-e2e-ms MS] [--percentile p90] [--requests N] [--input-len D] [--output-len D] [--burstiness CV] [--seed N] [--seeds N] [--min-span-s S] [--target-rate R] [--rank-by rate|throughput-per-gpu|cost] [--json]",
+              summary: "Highest request rate meeting the SLOs for the model in use, per configuration (as simulate search; the session's GPU, tp, replicas and scheduler by default)"),
+        Entry(name: "sweep", usage: "sweep rate FROM..TO [step STEP] [--requests N] [--input-len D] [--output-len D] [--burstiness CV] [--seed N] [--min-span-s S] [--json]",
+              summary: "TTFT, TPOT and E2E percentiles against offered rate (requests/s) for the model in use on the session's configuration"),
         Entry(name: "help", usage: "help [COMMAND]", summary: "This list, or one command's usage"),
         Entry(name: "quit", usage: "quit", summary: "Leave (also exit, or Ctrl-D)"),
     ]

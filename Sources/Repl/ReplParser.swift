@@ -46,6 +46,8 @@ public struct ReplParser: Sendable {
         case "save":
             try arguments.expectKeyword("report")
             command = .saveReport(folder: try arguments.word("FOLDER"))
+        case "search": command = try parseSearch(&arguments)
+        case "sweep": command = try parseSweep(&arguments)
         case "help", "?": command = .help(topic: arguments.isEmpty ? nil : try arguments.word("COMMAND").lowercased())
         case "quit", "exit": command = .quit
         default:

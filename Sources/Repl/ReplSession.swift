@@ -74,6 +74,9 @@ public struct ReplSession: Sendable {
             nextID = 1
             return "reset: no engines, no requests, clock 0.000 s"
         case .saveReport(let folder): return try saveReport(folder)
+        case .search(let options): return try search(options, json: line.json, interrupted: interrupted)
+        case .sweep(let from, let through, let step, let options):
+            return try sweep(from: from, through: through, step: step, options: options, json: line.json, interrupted: interrupted)
         case .help(let topic): return try ReplHelp.text(topic: topic)
         case .quit: return ""
         }

@@ -3,7 +3,7 @@ import Foundation
 import PerfKit
 
 @main
-struct SimulateCommand: ParsableCommand {
+struct SimulateCommand: AsyncParsableCommand {
     /// `simulate --help` shows `run`'s options too: `simulate OPTIONS` is `simulate run OPTIONS`.
     static var configuration: CommandConfiguration {
         CommandConfiguration(
@@ -11,7 +11,7 @@ struct SimulateCommand: ParsableCommand {
             abstract: "Simulate an LLM serving engine on latency tables: TTFT, TPOT, ITL, E2E and throughput.",
             discussion: "`simulate [OPTIONS]` runs `simulate run [OPTIONS]`. Its options:\n\n" + runOptions,
             version: LLMServingSimVersion.string,
-            subcommands: [Run.self, MakeTrace.self, Replay.self],
+            subcommands: [Run.self, MakeTrace.self, Replay.self, Search.self],
             defaultSubcommand: Run.self)
     }
 
