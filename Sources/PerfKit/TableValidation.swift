@@ -13,10 +13,12 @@ struct TableValidation {
     private var unknownLayers = Set<String>()
     private var rowCount = 0
 
-    init(_ validator: TableValidator, file: String) {
+    /// `expectedRows` reserves the key records up front, so they are not copied while growing.
+    init(_ validator: TableValidator, file: String, expectedRows: Int = 0) {
         self.validator = validator
         self.file = file
         log = FindingLog(maxPerRule: validator.maxFindingsPerRule)
+        records.reserveCapacity(expectedRows)
     }
 
     mutating func add(_ row: LatencyRow) {

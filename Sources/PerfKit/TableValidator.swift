@@ -21,7 +21,8 @@ public struct TableValidator: Sendable {
 
     /// Streams and checks a file without loading its rows; a file that does not parse yields one `schema` finding.
     public func validate(file url: URL) -> [ValidationFinding] {
-        var validation = TableValidation(self, file: url.path)
+        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        var validation = TableValidation(self, file: url.path, expectedRows: fileBytes / 32)
         do {
             try LatencyCSVStream.forEachRow(in: url) { validation.add($0) }
         } catch {
@@ -32,7 +33,7 @@ public struct TableValidator: Sendable {
 
     /// Every finding for `table`, errors and warnings, in line order.
     public func validate(_ table: LatencyTable) -> [ValidationFinding] {
-        var validation = TableValidation(self, file: table.source)
+        var validation = TableValidation(self, file: table.source, expectedRows: table.rows.count)
         for row in table.rows { validation.add(row) }
         return validation.finish()
     }
