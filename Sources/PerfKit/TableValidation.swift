@@ -2,6 +2,7 @@ import Foundation
 
 /// One validation in progress: rows go in one at a time and findings come out at the end. Per row it keeps a 24-byte
 /// key record (for duplicate keys and monotonicity, checked by sorting); coverage and floors need only per-series state.
+/// A row whose input or kv_cache does not fit 32 bits (already a key-range error) is left out of the sorted checks.
 struct TableValidation {
     private let validator: TableValidator
     private let file: String
