@@ -22,8 +22,9 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    let gpu = try! GPUCatalog(file: data.hardwareSpecs).gpu("A100")
     let rows = TableGenerator.rows(
-        model: model, gpu: try! GPUCatalog(file: data.hardwareSpecs).gpu("A100"), tp: 1,
+        model: model, gpu: gpu, tp: 1,
         grid: GenerationGrid(tokenPoints: Array(1...4000), attentionInputPoints: [1], kvPoints: Array(0..<4000)))
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("perfkit-benchmark-60k.csv")
     try! LatencyTable(rows: rows, hasTPColumn: true).save(to: file)
@@ -31,5 +32,11 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Load a \(rows.count)-row table",
               configuration: .init(metrics: [.wallClock, .mallocCountTotal], maxIterations: 20)) { _ in
         blackHole(try! LatencyTable.load(from: file))
+    }
+
+    let validator = TableValidator(models: [model], gpus: [gpu])
+    Benchmark("Validate a \(rows.count)-row table, streamed (rows/s = \(rows.count) × throughput)",
+              configuration: .init(metrics: [.wallClock, .throughput, .peakMemoryResident], maxIterations: 20)) { _ in
+        blackHole(validator.validate(file: file))
     }
 }
