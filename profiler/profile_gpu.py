@@ -45,7 +45,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--max-num-batched-tokens", type=int, help="dense and prefill-chunk axis top (default 2048)")
     parser.add_argument("--max-num-seqs", type=int, help="per-sequence and decode axis top (default 256)")
     parser.add_argument("--max-kv", type=int, help="cached-token axis top (default 16384, capped by the context)")
-    parser.add_argument("--kv-budget-gb", type=float, default=16.0, help="skip attention shots whose KV exceeds this")
+    parser.add_argument("--kv-budget-gb", type=float,
+                        help="skip attention shots whose KV exceeds this (default: half the free GPU memory, 1 on CPU)")
     parser.add_argument("--repeats", type=int, help="timed replays per shot, median taken (default 5 GPU, 3 CPU)")
     parser.add_argument("--calls", type=int, help="calls captured per replay (default 20 GPU, 3 CPU)")
     parser.add_argument("--compile", choices=["auto", "on", "off"], default="auto",
@@ -69,6 +70,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
         parser.error("tp degrees, grid tops, --repeats and --calls must be positive")
     if on_cuda and not torch.cuda.is_available():
         parser.error("no CUDA device is visible to PyTorch; use --device cpu")
+    if args.kv_budget_gb is None:
+        args.kv_budget_gb = round(torch.cuda.mem_get_info()[0] / 2 / 2 ** 30, 1) if on_cuda else 1.0
     return args
 
 
@@ -85,10 +88,11 @@ def main(argv: list[str]) -> int:
     full = shapes_module.load(args.config, args.model)
     if args.tiny:
         full = full.tiny()
+    shards = {tp: full.shard(tp) for tp in args.tp_degrees}
     timer = Timer(device, args.repeats, args.calls)
     compile_elementwise = args.compile == "on" or (args.compile == "auto" and device.type == "cuda")
     info = device_info.describe(device, timer, dtype, args.tiny)
-    hardware = args.hardware or ("CPU" if device.type == "cpu" else info["gpu"].replace("NVIDIA ", "").replace(" ", ""))
+    hardware = args.hardware or ("CPU" if device.type == "cpu" else info["gpu"].replace("NVIDIA ", "").replace("GeForce ", "").replace(" ", ""))
     variant = args.out / hardware / full.model_id / args.dtype
     our_csv = args.out / f"{hardware}.csv"
     for path in (variant, our_csv):
@@ -103,7 +107,7 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     ours, stable, skipped, backend = [], {}, 0, ""
     for tp in args.tp_degrees:
-        shard = full.shard(tp)
+        shard = shards[tp]
         kernels = BlockKernels(shard, full, timer, dtype, compile_elementwise)
         dense, per_sequence, grid = {}, {}, {}
         for layer in dense_layers(full):

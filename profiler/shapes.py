@@ -74,4 +74,7 @@ def load(path: Path, model_id: str | None) -> Shapes:
     if model_id is None:
         parts = path.with_suffix("").parts
         model_id = "/".join(parts[parts.index("model_configs") + 1:]) if "model_configs" in parts else path.stem
-    return from_config(config, model_id)
+    try:
+        return from_config(config, model_id)
+    except (KeyError, TypeError, ValueError) as error:
+        raise SystemExit(f"error: {path}: missing or malformed {error}")
