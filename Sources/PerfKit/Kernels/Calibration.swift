@@ -22,7 +22,7 @@ public struct Calibration: Sendable {
         before = CalibrationError(samples, gpu: resolved, parameters: current, allReduce: AllReduceModel(gpu: resolved))
         var fitted = KernelFitter.fit(samples, gpu: resolved, current: current, source: source)
         // Only the measured classes are stored; the rest stay derived when the catalog loads.
-        let measured = Set(samples.map(\.kernelClass))
+        let measured = Set(samples.filter(\.isFitted).map(\.kernelClass))
         let own = declared.kernels
         if !measured.contains(.gemm) { fitted.gemm = own?.gemm }
         if !measured.contains(.attention) { fitted.attention = own?.attention }

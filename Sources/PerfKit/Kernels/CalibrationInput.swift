@@ -169,7 +169,9 @@ public enum CalibrationInput {
         }
         let samples = order.map { key in
             let times = runs[key]!.sorted()
-            return KernelSample(shape: shapes[key]!, measuredNs: times[times.count / 2], group: String(key.split(separator: " ").dropLast().joined(separator: " ")))
+            // Vidur times unfused element-wise operators of older vLLM: a check, not the kernels the tables model.
+            return KernelSample(shape: shapes[key]!, measuredNs: times[times.count / 2], group: String(key.split(separator: " ").dropLast().joined(separator: " ")),
+                                isVLLMKernel: false)
         }
         return (gpu, samples.filter { $0.measuredNs > 0 })
     }

@@ -4,7 +4,8 @@ import Foundation
 /// (each sample group weighs the same, so a dense sweep does not drown a sparse one).
 public enum KernelFitter {
     /// `current` with every class that `samples` measure refitted, on `gpu`'s datasheet peaks.
-    public static func fit(_ samples: [KernelSample], gpu: GPUSpec, current: KernelParameters, source: String) -> KernelParameters {
+    public static func fit(_ all: [KernelSample], gpu: GPUSpec, current: KernelParameters, source: String) -> KernelParameters {
+        let samples = all.filter(\.isFitted)
         var result = current
         result.source = source
         let gemms = samples.filter { $0.kernelClass == .gemm }

@@ -16,12 +16,23 @@ public struct KernelSample: Sendable {
     public var measuredNs: Double
     /// The file and kernel the sample comes from (`dense.csv qkv_proj`); each group weighs the same in a fit.
     public var group: String
+    /// Whether the sample times the kernel vLLM 0.19 runs for its layer; false for Vidur's unfused element-wise
+    /// operators, which are reported as a check but never fitted (docs/CALIBRATION.md).
+    public var isVLLMKernel: Bool
 
-    public init(shape: Shape, bytesPerElement: Double = 2, measuredNs: Double, group: String) {
+    public init(shape: Shape, bytesPerElement: Double = 2, measuredNs: Double, group: String, isVLLMKernel: Bool = true) {
         self.shape = shape
         self.bytesPerElement = bytesPerElement
         self.measuredNs = measuredNs
         self.group = group
+        self.isVLLMKernel = isVLLMKernel
+    }
+
+    /// Whether `perfkit calibrate` fits parameters to the sample (every sample but an element-wise one of another
+    /// kernel than vLLM 0.19's).
+    public var isFitted: Bool {
+        if case .elementwise = shape { return isVLLMKernel }
+        return true
     }
 
     /// The class the sample's error is reported under.
