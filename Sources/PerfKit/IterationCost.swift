@@ -7,19 +7,23 @@ public struct IterationCost: Sendable {
     public let allReduce: AllReduceModel
     /// Where the table came from, for reports.
     public let provenance: String
+    /// The cost multiplier of a decode sequence's attention in a batch that also has a prefill chunk (the GPU's
+    /// fitted `attention.mixed_decode_factor`; 1 when it has none).
+    public let mixedDecodeFactor: Double
     @usableFromInline let blocks: Double
     @usableFromInline let activationBytesPerToken: Double
     @usableFromInline let maxTabulatedTokens: Int
 
-    public init(table: ModelLatencyTable, allReduce: AllReduceModel) {
-        self.init(table: table, allReduce: allReduce, provenance: "latency table")
+    public init(table: ModelLatencyTable, allReduce: AllReduceModel, mixedDecodeFactor: Double = 1) {
+        self.init(table: table, allReduce: allReduce, provenance: "latency table", mixedDecodeFactor: mixedDecodeFactor)
     }
 
     /// A cost from `table`, naming where it came from (`provenance`) for reports.
-    public init(table: ModelLatencyTable, allReduce: AllReduceModel, provenance: String) {
+    public init(table: ModelLatencyTable, allReduce: AllReduceModel, provenance: String, mixedDecodeFactor: Double = 1) {
         self.table = table
         self.allReduce = allReduce
         self.provenance = provenance
+        self.mixedDecodeFactor = mixedDecodeFactor
         maxTabulatedTokens = table.maxTabulatedTokens
         blocks = Double(table.model.numHiddenLayers)
         activationBytesPerToken = Double(table.model.hiddenSize * table.model.bytesPerElement)
@@ -31,7 +35,7 @@ public struct IterationCost: Sendable {
         var tokens = 0
         for sequence in sequences { tokens += sequence.input }
         guard tokens > 0 else { return 0 }
-        let block = table.blockDenseNs(tokens: tokens) + table.blockAttentionNs(sequences)
+        let block = table.blockDenseNs(tokens: tokens) + table.blockAttentionNs(sequences, mixedDecodeFactor: mixedDecodeFactor)
             + 2 * allReduce.ns(bytes: Double(tokens) * activationBytesPerToken, tp: table.tp)
         var total = table.latencyNs(.embedding, tokens: tokens) + blocks * block
             + table.latencyNs(.finalLayernorm, tokens: tokens)
@@ -47,7 +51,7 @@ public struct IterationCost: Sendable {
             let perCall: Double
             let keyed: String
             if layer.isAttention {
-                perCall = table.batchAttentionNs(layer, sequences)
+                perCall = table.batchAttentionNs(layer, sequences, mixedDecodeFactor: mixedDecodeFactor)
                 keyed = sequences.count == 1 ? "input=\(sequences[0].input) kv=\(sequences[0].kvCache)" : "\(sequences.count) sequences"
             } else if layer == .lmHead {
                 perCall = emitting > 0 ? table.latencyNs(layer, tokens: emitting) : 0

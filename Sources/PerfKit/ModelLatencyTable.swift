@@ -109,27 +109,37 @@ public struct ModelLatencyTable: Sendable {
     }
 
     /// Time of one attention layer for a batch of sequences, each (new tokens, cached tokens), ns.
-    /// The batch runs as one kernel, so the layer's smallest kernel time is paid once, not per sequence.
-    @inlinable public func batchAttentionNs<S: Sequence>(_ layer: LayerName, _ sequences: S) -> Double
+    /// The batch runs as one kernel, so the layer's smallest kernel time is paid once, not per sequence. In a batch
+    /// that also holds a prefill chunk, each decode sequence's share costs `mixedDecodeFactor` times its decode row's.
+    @inlinable public func batchAttentionNs<S: Sequence>(_ layer: LayerName, _ sequences: S, mixedDecodeFactor: Double = 1) -> Double
     where S.Element == (input: Int, kvCache: Int) {
-        batchAttentionNs(index: layer.index, sequences)
+        batchAttentionNs(index: layer.index, sequences, mixedDecodeFactor: mixedDecodeFactor)
     }
 
-    @inlinable func batchAttentionNs<S: Sequence>(index: Int, _ sequences: S) -> Double
+    @inlinable func batchAttentionNs<S: Sequence>(index: Int, _ sequences: S, mixedDecodeFactor: Double) -> Double
     where S.Element == (input: Int, kvCache: Int) {
-        var sum = 0.0
-        var count = 0
+        let launch = attentionLaunchNs[index]
+        var decodeNs = 0.0, prefillNs = 0.0
+        var decodes = 0, prefills = 0
         for sequence in sequences {
-            sum += attentionNs(index: index, input: sequence.input, kvCache: sequence.kvCache)
-            count += 1
+            let ns = attentionNs(index: index, input: sequence.input, kvCache: sequence.kvCache) - launch
+            if sequence.input == 1 {
+                decodeNs += ns
+                decodes += 1
+            } else {
+                prefillNs += ns
+                prefills += 1
+            }
         }
-        return count > 0 ? sum - Double(count - 1) * attentionLaunchNs[index] : 0
+        guard decodes + prefills > 0 else { return 0 }
+        return launch + prefillNs + (prefills > 0 && decodes > 0 ? mixedDecodeFactor : 1) * decodeNs
     }
 
-    /// Time of all attention layers of one block for a batch of sequences, ns.
-    @inlinable public func blockAttentionNs<S: Sequence>(_ sequences: S) -> Double where S.Element == (input: Int, kvCache: Int) {
+    /// Time of all attention layers of one block for a batch of sequences, ns (`mixedDecodeFactor` as in `batchAttentionNs`).
+    @inlinable public func blockAttentionNs<S: Sequence>(_ sequences: S, mixedDecodeFactor: Double = 1) -> Double
+    where S.Element == (input: Int, kvCache: Int) {
         var total = 0.0
-        for index in attentionLayers { total += batchAttentionNs(index: index, sequences) }
+        for index in attentionLayers { total += batchAttentionNs(index: index, sequences, mixedDecodeFactor: mixedDecodeFactor) }
         return total
     }
 }

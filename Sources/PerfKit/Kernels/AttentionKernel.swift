@@ -14,11 +14,14 @@ public struct AttentionKernel: Sendable, Hashable, Codable {
     public var decodeSequenceNs: Double
     /// Time of one attention kernel launch, paid once per batch, ns.
     public var floorNs: Double
+    /// Cost multiplier (≥ 1) of a decode sequence in a batch that also has a prefill chunk: vLLM 0.19 runs such a
+    /// batch through the varlen kernel without split-KV (docs/CALIBRATION.md). 1 when a spec file has none.
+    public var mixedDecodeFactor: Double = 1
 
     enum CodingKeys: String, CodingKey {
         case prefillEfficiency = "prefill_efficiency", prefillHalfContext = "prefill_half_context"
         case keyLatencyNs = "key_latency_ns", decodeEfficiency = "decode_efficiency"
-        case decodeSequenceNs = "decode_sequence_ns", floorNs = "floor_ns"
+        case decodeSequenceNs = "decode_sequence_ns", floorNs = "floor_ns", mixedDecodeFactor = "mixed_decode_factor"
     }
 
     /// The shape of one layer's attention on one GPU.
@@ -55,8 +58,34 @@ public struct AttentionKernel: Sendable, Hashable, Codable {
         return max((computeNs * computeNs + walkNs * walkNs + memoryNs * memoryNs).squareRoot(), decodeNs)
     }
 
-    /// A whole batch's attention in one layer, ns.
+    /// A whole batch's attention in one layer, ns: decode sequences cost `mixedDecodeFactor` times more when the
+    /// batch also has a prefill chunk.
     public func batchNs(_ sequences: [(input: Int, kvCache: Int)], heads: Heads, gpu: GPUSpec) -> Double {
-        floorNs + sequences.reduce(0) { $0 + sequenceNs(input: Double($1.input), kvCache: Double($1.kvCache), heads: heads, gpu: gpu) }
+        var decodeNs = 0.0, prefillNs = 0.0
+        for sequence in sequences {
+            let ns = sequenceNs(input: Double(sequence.input), kvCache: Double(sequence.kvCache), heads: heads, gpu: gpu)
+            if sequence.input == 1 { decodeNs += ns } else { prefillNs += ns }
+        }
+        let mixed = decodeNs > 0 && sequences.contains { $0.input > 1 }
+        return floorNs + prefillNs + (mixed ? mixedDecodeFactor : 1) * decodeNs
     }
+}
+
+extension AttentionKernel {
+    /// Reads a spec file's parameters; one without `mixed_decode_factor` (written before it was fitted) gets 1.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        prefillEfficiency = try container.decode(Double.self, forKey: .prefillEfficiency)
+        prefillHalfContext = try container.decode(Double.self, forKey: .prefillHalfContext)
+        keyLatencyNs = try container.decode(Double.self, forKey: .keyLatencyNs)
+        decodeEfficiency = try container.decode(Double.self, forKey: .decodeEfficiency)
+        decodeSequenceNs = try container.decode(Double.self, forKey: .decodeSequenceNs)
+        floorNs = try container.decode(Double.self, forKey: .floorNs)
+        mixedDecodeFactor = try container.decodeIfPresent(Double.self, forKey: .mixedDecodeFactor) ?? 1
+    }
+}
+
+extension GPUSpec {
+    /// The GPU's fitted mixed-batch decode factor for attention (`AttentionKernel.mixedDecodeFactor`), 1 without one.
+    public var mixedDecodeFactor: Double { kernels?.attention?.mixedDecodeFactor ?? 1 }
 }

@@ -21,11 +21,24 @@ public enum KernelFitter {
         if !attentions.isEmpty {
             let start = current.attention ?? AttentionKernel(prefillEfficiency: 0.7, prefillHalfContext: 150, keyLatencyNs: 25,
                                                              decodeEfficiency: 0.8, decodeSequenceNs: 200, floorNs: 9_000)
-            let x = minimize(attentions, gpu: gpu, start: [logit(start.prefillEfficiency), log(start.prefillHalfContext + 1), log(start.keyLatencyNs + 1),
-                                                           logit(start.decodeEfficiency), log(start.decodeSequenceNs + 1), log(start.floorNs)]) {
+            // Per-sequence costs come from batches of one kind; the mixed batches then give only their decode factor.
+            let unmixed = attentions.filter { $0.attentionMix != .mixed }, mixed = attentions.filter { $0.attentionMix == .mixed }
+            let x = minimize(unmixed.isEmpty ? attentions : unmixed, gpu: gpu,
+                             start: [logit(start.prefillEfficiency), log(start.prefillHalfContext + 1), log(start.keyLatencyNs + 1),
+                                     logit(start.decodeEfficiency), log(start.decodeSequenceNs + 1), log(start.floorNs)]) {
                 KernelParameters(source: "", attention: attention($0, exact))
             }
-            result.attention = attention(x)
+            var fitted = attention(x)
+            if !unmixed.isEmpty && !mixed.isEmpty {
+                let perSequence = fitted
+                let factor = minimize(mixed, gpu: gpu, start: [log(max(start.mixedDecodeFactor - 1, 0.1))]) {
+                    var kernel = perSequence
+                    kernel.mixedDecodeFactor = 1 + exp($0[0])
+                    return KernelParameters(source: "", attention: kernel)
+                }
+                fitted.mixedDecodeFactor = fourDigits(1 + exp(factor[0]))
+            }
+            result.attention = fitted
         }
         for kind in ElementwiseKind.allCases {
             let group = samples.filter { $0.kernelClass == .elementwise(kind) }

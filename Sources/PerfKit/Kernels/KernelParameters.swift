@@ -39,7 +39,8 @@ public struct KernelParameters: Sendable, Hashable, Codable {
                 result.attention = AttentionKernel(
                     prefillEfficiency: Self.mean(fits.map(\.prefillEfficiency)), prefillHalfContext: Self.mean(fits.map(\.prefillHalfContext)),
                     keyLatencyNs: Self.mean(fits.map(\.keyLatencyNs)), decodeEfficiency: Self.mean(fits.map(\.decodeEfficiency)),
-                    decodeSequenceNs: Self.mean(fits.map(\.decodeSequenceNs)), floorNs: Self.mean(fits.map(\.floorNs)))
+                    decodeSequenceNs: Self.mean(fits.map(\.decodeSequenceNs)), floorNs: Self.mean(fits.map(\.floorNs)),
+                    mixedDecodeFactor: Self.mean(fits.map(\.mixedDecodeFactor)))
             }
         }
         for kind in ElementwiseKind.allCases where result.elementwise[kind] == nil {
@@ -78,7 +79,8 @@ extension KernelParameters {
                        ("attention.decode_efficiency", attention.decodeEfficiency, efficiency),
                        ("attention.prefill_half_context", attention.prefillHalfContext, size),
                        ("attention.key_latency_ns", attention.keyLatencyNs, size),
-                       ("attention.decode_sequence_ns", attention.decodeSequenceNs, size), ("attention.floor_ns", attention.floorNs, size)]
+                       ("attention.decode_sequence_ns", attention.decodeSequenceNs, size), ("attention.floor_ns", attention.floorNs, size),
+                       ("attention.mixed_decode_factor", attention.mixedDecodeFactor, 1...Double.greatestFiniteMagnitude)]
         }
         for kind in ElementwiseKind.allCases {
             guard let kernel = elementwise[kind] else { continue }

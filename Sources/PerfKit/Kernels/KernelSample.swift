@@ -35,6 +35,13 @@ public struct KernelSample: Sendable {
         return true
     }
 
+    /// Which sequences an attention sample's batch holds; nil for other classes.
+    public var attentionMix: AttentionMix? {
+        guard case .attention(let sequences, _) = shape else { return nil }
+        let decodes = sequences.contains { $0.input == 1 }, prefills = sequences.contains { $0.input > 1 }
+        return decodes && prefills ? .mixed : decodes ? .decodeOnly : .prefillOnly
+    }
+
     /// The class the sample's error is reported under.
     public var kernelClass: KernelClass {
         switch shape {
@@ -83,6 +90,14 @@ public struct KernelSample: Sendable {
         }
         return max(ns, physicalFloorNs(gpu: gpu))
     }
+}
+
+/// The sequences of an attention batch: only decodes, only prefill chunks, or both (vLLM 0.19 runs a mixed batch
+/// without split-KV, so its decodes cost more).
+public enum AttentionMix: String, Sendable, Hashable, CaseIterable, Comparable {
+    case decodeOnly = "decode-only", prefillOnly = "prefill-only", mixed
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)! }
 }
 
 /// The kernel classes errors are reported by.

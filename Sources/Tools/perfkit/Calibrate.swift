@@ -72,6 +72,11 @@ struct Calibrate: ParsableCommand {
             let before = calibration.before.byClass[kernelClass].map { format($0) } ?? "—"
             print(pad(kernelClass.description, 24) + pad("\(after.points)", 8) + pad(before, 16) + format(after))
         }
+        for mix in calibration.after.attentionByMix.keys.sorted() {
+            let after = calibration.after.attentionByMix[mix]!
+            let before = calibration.before.attentionByMix[mix].map { format($0) } ?? "—"
+            print(pad("  attention \(mix.rawValue)", 24) + pad("\(after.points)", 8) + pad(before, 16) + format(after))
+        }
     }
 
     private func printEvaluation(_ rows: [LeaveOneOut.Row]) {
@@ -81,6 +86,13 @@ struct Calibrate: ParsableCommand {
         for row in rows {
             print(pad(row.gpu, 12) + classes.map { kernelClass in
                 pad(row.error.byClass[kernelClass].map { "\(format($0)) (\($0.points))" } ?? "—", 26)
+            }.joined())
+        }
+        print("attention by batch mix, median / max % (points)")
+        print(pad("GPU", 12) + AttentionMix.allCases.map { pad($0.rawValue, 26) }.joined())
+        for row in rows {
+            print(pad(row.gpu, 12) + AttentionMix.allCases.map { mix in
+                pad(row.error.attentionByMix[mix].map { "\(format($0)) (\($0.points))" } ?? "—", 26)
             }.joined())
         }
     }

@@ -58,7 +58,8 @@ struct Query: ParsableCommand {
             } else {
                 let modelTable = try workspace.modelTable(hardware: hardware, model: model, tp: tp, file: tableFile)
                 table = modelTable
-                cost = IterationCost(table: modelTable, allReduce: AllReduceModel(gpu: try workspace.gpus.gpu(modelTable.hardware)))
+                let gpu = try workspace.gpus.gpu(modelTable.hardware)
+                cost = IterationCost(table: modelTable, allReduce: AllReduceModel(gpu: gpu), mixedDecodeFactor: gpu.mixedDecodeFactor)
             }
             let newTokens = phase == .decode ? 1 : input
             guard newTokens + kv <= cost.model.maxPositionEmbeddings else {
