@@ -49,9 +49,17 @@ import Testing
 
     @Test(arguments: ["RTX4090", "RTXPRO6000"])
     func fittedAttentionMatchesTheMeasuredBatches(gpuName: String) throws {
-        let attention = try #require(try Self.errors(gpuName).byClass[.attention])
+        let errors = try Self.errors(gpuName)
+        let attention = try #require(errors.byClass[.attention])
         #expect(attention.points > 8_000)
-        #expect(attention.medianPercent <= 25, "\(gpuName) attention median \(attention.medianPercent) %")
+        #expect(attention.medianPercent <= 18, "\(gpuName) attention median \(attention.medianPercent) %")
+        // Per-sequence costs are fitted on decode-only and prefill-only batches (they were 26-32 % and 7-10 % while one
+        // fit also served the mixed ones), the mixed batches' decodes by mixed_decode_factor (were 20-22 %).
+        let bounds: [AttentionMix: Double] = [.decodeOnly: 10, .prefillOnly: 12, .mixed: 18]
+        for (mix, bound) in bounds {
+            let figure = try #require(errors.attentionByMix[mix], "\(gpuName) \(mix.rawValue)")
+            #expect(figure.medianPercent <= bound, "\(gpuName) attention \(mix.rawValue) median \(figure.medianPercent) %")
+        }
     }
 
     @Test(arguments: ["A100", "H100"])
@@ -84,7 +92,7 @@ import Testing
         let bounds: [ElementwiseKind: Double] = [.norm: 20, .rotary: 30, .activation: 50, .embedding: 25]
         for row in rows {
             if let attention = row.error.byClass[.attention] {
-                #expect(attention.medianPercent <= 35, "\(row.gpu) held-out attention median \(attention.medianPercent) %")
+                #expect(attention.medianPercent <= 29, "\(row.gpu) held-out attention median \(attention.medianPercent) %")
             }
             guard row.gpu.hasPrefix("RTX") else { continue }
             for (kind, bound) in bounds {
