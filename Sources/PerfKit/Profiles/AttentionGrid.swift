@@ -99,8 +99,8 @@ public struct AttentionGrid: Sendable {
         let kp = max(kvPrefill, 0)
         let kv = max(kvDecode, 0)
         var extrapolated = false
-        let (pcLow, pcHigh, pcT) = Self.bracket(prefillChunks, 0, prefillChunks.count, pc, &extrapolated)
-        let (ndLow, ndHigh, ndT) = Self.bracket(decodeCounts, 0, decodeCounts.count, nd, &extrapolated)
+        let (pcLow, pcHigh, pcT) = LinearBracket.locate(prefillChunks, 0, prefillChunks.count, pc, &extrapolated)
+        let (ndLow, ndHigh, ndT) = LinearBracket.locate(decodeCounts, 0, decodeCounts.count, nd, &extrapolated)
         // A corner of weight 0 leaves the blend as it is, so it is not looked up (nor its absence flagged).
         let c00 = corner(pcLow, ndLow, kp, kv, &extrapolated)
         let c01 = ndT == 0 ? c00 : corner(pcLow, ndHigh, kp, kv, &extrapolated)
@@ -118,7 +118,7 @@ public struct AttentionGrid: Sendable {
         let slice = nearestOf[cell]
         if slice < 0 { return 0 }
         let start = sliceStart[slice]
-        let (kpLow, kpHigh, kpT) = Self.bracket(kvPrefill, start, sliceCount[slice], kp, &extrapolated)
+        let (kpLow, kpHigh, kpT) = LinearBracket.locate(kvPrefill, start, sliceCount[slice], kp, &extrapolated)
         let low = rowValue(start + kpLow, kv, &extrapolated)
         if kpLow == kpHigh || kpT == 0 { return low }
         let high = rowValue(start + kpHigh, kv, &extrapolated)
@@ -131,30 +131,7 @@ public struct AttentionGrid: Sendable {
             if kv != kvDecode[start] { extrapolated = true }
             return values[start]
         }
-        let (low, high, t) = Self.bracket(kvDecode, start, rowCount[row], kv, &extrapolated)
+        let (low, high, t) = LinearBracket.locate(kvDecode, start, rowCount[row], kv, &extrapolated)
         return values[start + low] + t * (values[start + high] - values[start + low])
-    }
-
-    /// Their `_axis_bracket` over `values[start ..< start + count]`: (low, high, t) relative to `start`; below the
-    /// first value (0, 0, 0); past the last the top two, t > 1.
-    @inlinable static func bracket(_ values: [Int], _ start: Int, _ count: Int, _ query: Int, _ extrapolated: inout Bool) -> (Int, Int, Double) {
-        if count == 0 { return (0, 0, 0) }
-        let first = values[start], last = values[start + count - 1]
-        if query < first || query > last { extrapolated = true }
-        if count == 1 || query <= first { return (0, 0, 0) }
-        var low: Int
-        var high: Int
-        if query >= last {
-            low = count - 2
-            high = count - 1
-        } else {
-            low = 0
-            high = count - 1
-            while high - low > 1 {
-                let middle = (low + high) >> 1
-                if values[start + middle] <= query { low = middle } else { high = middle }
-            }
-        }
-        return (low, high, Double(query - values[start + low]) / Double(values[start + high] - values[start + low]))
     }
 }

@@ -29,25 +29,8 @@ public struct MeasuredCurve: Sendable, Hashable {
         let count = keys.count
         if count == 0 { return 0 }
         if count == 1 { return valuesNs[0] }
-        return keys.withUnsafeBufferPointer { x in
-            valuesNs.withUnsafeBufferPointer { y in
-                if query < x[0] { return y[0] }
-                var low: Int
-                var high: Int
-                if query >= x[count - 1] {
-                    low = count - 2
-                    high = count - 1
-                } else {
-                    low = 0
-                    high = count - 1
-                    while high - low > 1 {
-                        let middle = (low + high) >> 1
-                        if x[middle] <= query { low = middle } else { high = middle }
-                    }
-                }
-                let t = Double(query - x[low]) / Double(x[high] - x[low])
-                return max(1, (y[low] + t * (y[high] - y[low])).rounded(.towardZero))
-            }
-        }
+        var extrapolated = false
+        let (low, high, t) = LinearBracket.locate(keys, 0, count, query, &extrapolated)
+        return max(1, (valuesNs[low] + t * (valuesNs[high] - valuesNs[low])).rounded(.towardZero))
     }
 }
