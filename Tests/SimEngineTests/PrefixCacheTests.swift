@@ -88,7 +88,10 @@ import Testing
             submitted += 1
             if id % 7 == 0 {
                 engine.advance(to: .seconds(arrival))
-                for replica in engine.snapshot().replicas { #expect(replica.kvBlocksUsed <= replica.kvBlocksTotal) }
+                for replica in engine.snapshot().replicas {
+                    #expect(replica.kvBlocksUsed <= replica.kvBlocksTotal)
+                    #expect(replica.uncomputedTokens >= replica.waiting + replica.running)
+                }
                 _ = engine.cancel(id - Int.random(in: 0...5, using: &generator))
             }
         }
@@ -96,6 +99,7 @@ import Testing
         #expect(engine.metrics.completed + engine.metrics.cancelled + engine.metrics.rejected == submitted)
         #expect(engine.metrics.preemptions > 0 && engine.metrics.prefixCacheHits > 0)
         #expect(engine.snapshot().kvBlocksUsed == 0)
+        #expect(engine.snapshot().replicas.allSatisfy { $0.uncomputedTokens == 0 })
     }
 
     @Test func theNumGpuBlocksOverrideSetsTheCapacity() throws {

@@ -8,6 +8,8 @@ public struct EngineSnapshot: Sendable, Hashable, Codable {
         public var kvBlocksTotal: Int
         public var kvUtilization: Double
         public var iterations: Int
+        /// Tokens routed to the replica and not yet computed (what `least_kv` balances).
+        public var uncomputedTokens: Int
         /// End of the iteration in flight; nil when idle.
         public var busyUntil: SimTime?
     }

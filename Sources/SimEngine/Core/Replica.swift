@@ -11,6 +11,8 @@ struct Replica {
     var waiting = Deque<Int>()
     /// Tokens of the waiting requests: the KV they will need, which the router counts before they hold it.
     var waitingTokens = 0
+    /// Tokens routed here and not yet computed: queued and partial prefills, plus one per decoding request.
+    var uncomputedTokens = 0
     /// Slots admitted, in admission order (the last is the first to be preempted).
     var running: [Int] = []
     /// End of the iteration in flight, ns; `Int64.max` when idle.
@@ -117,6 +119,7 @@ struct Replica {
             states[slot].blocks = hit.blocks + needed
             states[slot].cachedBlocks = hit.blocks
             states[slot].computedTokens = hitTokens
+            uncomputedTokens -= hitTokens
             if states[slot].cachedTokens < 0 {
                 states[slot].cachedTokens = hitTokens
                 if kv.prefixCaching {
@@ -182,6 +185,7 @@ struct Replica {
             }
         }
         releaseBlocks(slot, states: &states)
+        uncomputedTokens += states[slot].computedTokens
         states[slot].computedTokens = 0
         states[slot].phase = .preempted
         states[slot].preemptions += 1
@@ -192,6 +196,7 @@ struct Replica {
     /// Removes a finished or cancelled slot from the queues and returns its blocks.
     mutating func remove(_ slot: Int, states: inout [SequenceState]) {
         releaseBlocks(slot, states: &states)
+        uncomputedTokens -= states[slot].pendingTokens
         if let position = running.lastIndex(of: slot) {
             running.remove(at: position)
         } else if let position = waiting.firstIndex(of: slot) {

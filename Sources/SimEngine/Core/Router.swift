@@ -3,8 +3,8 @@ public enum RouterPolicy: String, Sendable, CaseIterable, Codable {
     case roundRobin = "round_robin"
     /// The replica with the fewest unfinished requests.
     case leastOutstanding = "least_outstanding"
-    /// The replica with the least KV committed: blocks in use plus those its waiting requests will need, so a
-    /// burst routed before it holds blocks still counts (ties: fewest unfinished, then the next in turn).
+    /// The replica with the least KV still to compute: tokens routed to it and not yet in its cache, so a burst
+    /// routed before it holds blocks still counts (ties: least KV committed, then the next in turn).
     case leastKV = "least_kv"
     /// The replica holding the longest cached prefix of the prompt, unless the load is unbalanced
     /// (SGLang router's cache-aware policy): then, and when no replica holds half the prompt, `least_kv`'s choice.
@@ -48,13 +48,14 @@ struct Router {
         }
     }
 
-    /// Ties go round the replicas in turn, not to the lowest index, so equal replicas share a burst.
+    /// Tokens still to compute rank first: they are the prefill queue a new prompt waits behind, while blocks held by
+    /// decoding requests delay it little. Ties go round the replicas in turn, so equal replicas share a burst.
     private mutating func leastKV(_ replicas: [Replica]) -> Int {
         let count = replicas.count
         let start = next
         let chosen = replicas.indices.min {
-            (replicas[$0].committedKV, replicas[$0].outstanding, ($0 - start + count) % count)
-                < (replicas[$1].committedKV, replicas[$1].outstanding, ($1 - start + count) % count)
+            (replicas[$0].uncomputedTokens, replicas[$0].committedKV, ($0 - start + count) % count)
+                < (replicas[$1].uncomputedTokens, replicas[$1].committedKV, ($1 - start + count) % count)
         }!
         next = (chosen + 1) % count
         return chosen

@@ -185,6 +185,7 @@ public struct ServingEngine: Sendable {
             replicas: replicas.map {
                 .init(index: $0.index, waiting: $0.waiting.count, running: $0.running.count, kvBlocksUsed: $0.kv.usedBlocks,
                       kvBlocksTotal: $0.kv.totalBlocks, kvUtilization: $0.kv.utilization, iterations: $0.iterations,
+                      uncomputedTokens: $0.uncomputedTokens,
                       busyUntil: $0.isIdle ? nil : SimTime(nanoseconds: $0.busyUntilNs))
             },
             pending: pending.count)
@@ -261,6 +262,7 @@ public struct ServingEngine: Sendable {
         slotOf[spec.id] = slot
         replicas[replica].waiting.append(slot)
         replicas[replica].waitingTokens += spec.inputTokens
+        replicas[replica].uncomputedTokens += spec.inputTokens
         if spec.arrival < metrics.firstArrival { metrics.firstArrival = spec.arrival }
         events.append(.queued(spec.id, replica: replica, at: spec.arrival))
     }
@@ -307,6 +309,7 @@ public struct ServingEngine: Sendable {
                 continue
             }
             states[slot].computedTokens += tokens
+            replicas[index].uncomputedTokens -= tokens
             guard states[slot].computedTokens == states[slot].numTokens else { continue }
             emitToken(slot: slot, at: time)
             if states[slot].generatedTokens == states[slot].spec.outputTokens {
@@ -318,6 +321,7 @@ public struct ServingEngine: Sendable {
     private mutating func emitToken(slot: Int, at time: Int64) {
         states[slot].generatedTokens += 1
         states[slot].numTokens += 1
+        replicas[states[slot].replica].uncomputedTokens += 1
         states[slot].phase = .decoding
         metrics.generatedTokens += 1
         if states[slot].firstTokenNs < 0 {
