@@ -7,18 +7,20 @@ public struct AttentionGrid: Sendable {
     public let decodeCounts: [Int]
     /// Slice index per (prefill chunk index × decodeCounts.count + decode count index), or -1 when not profiled.
     @usableFromInline let sliceOf: [Int]
-    /// Per slice, its kv_prefill values: `kvPrefill[sliceStart[s] ..< sliceStart[s] + sliceCount[s]]`; entry i of
-    /// that range is also the index of the row (curve over kv_decode) at that kv_prefill.
-    @usableFromInline let sliceStart: [Int]
-    @usableFromInline let sliceCount: [Int]
-    @usableFromInline let kvPrefill: [Int]
-    /// Per row, its kv_decode keys and ns values (raw, not truncated): `kvDecode[rowStart[r] ..< rowStart[r] + rowCount[r]]`.
-    @usableFromInline let rowStart: [Int]
-    @usableFromInline let rowCount: [Int]
-    @usableFromInline let kvDecode: [Int]
-    @usableFromInline let values: [Double]
     /// Per cell, the slice used for it: its own, or for a cell not profiled the nearest profiled one.
     @usableFromInline let nearestOf: [Int]
+    /// The distinct key lists of the inner axes, flat: `axisKeys[axisStart[a] ..< axisStart[a] + axisCount[a]]`.
+    /// Profilers sweep the same keys everywhere, so a lookup brackets each axis once and reuses it across corners.
+    @usableFromInline let axisStart: [Int]
+    @usableFromInline let axisCount: [Int]
+    @usableFromInline let axisKeys: [Int]
+    /// Per slice, the axis of its kv_prefill keys and its first row; row i of a slice is at its i-th key.
+    @usableFromInline let sliceAxis: [Int]
+    @usableFromInline let sliceFirstRow: [Int]
+    /// Per row (curve over kv_decode), the axis of its keys and where its ns values start in `values`.
+    @usableFromInline let rowAxis: [Int]
+    @usableFromInline let rowStart: [Int]
+    @usableFromInline let values: [Double]
     /// Every measured point, in file order: (prefill_chunk, kv_prefill, n_decode, kv_decode, ns).
     public let points: [Point]
 
@@ -47,28 +49,37 @@ public struct AttentionGrid: Sendable {
         decodeCounts = Array(Set(points.map(\.decodeCount))).sorted()
         let chunkIndex = Dictionary(uniqueKeysWithValues: prefillChunks.enumerated().map { ($1, $0) })
         let decodeIndex = Dictionary(uniqueKeysWithValues: decodeCounts.enumerated().map { ($1, $0) })
+        var axes = AxisInterner()
         var sliceOf = [Int](repeating: -1, count: prefillChunks.count * decodeCounts.count)
-        var sliceStart: [Int] = [], sliceCount: [Int] = [], kvPrefill: [Int] = []
-        var rowStart: [Int] = [], rowCount: [Int] = [], kvDecode: [Int] = [], values: [Double] = []
+        var sliceAxis: [Int] = [], sliceFirstRow: [Int] = [], rowAxis: [Int] = [], rowStart: [Int] = [], values: [Double] = []
         var pairs: [(Int, Int, Int)] = []
+        var sliceKeys: [Int] = [], rowKeys: [Int] = []
+        func closeRow() {
+            if !rowKeys.isEmpty { rowAxis.append(axes.intern(rowKeys)) }
+            rowKeys.removeAll()
+        }
+        func closeSlice() {
+            closeRow()
+            if !sliceKeys.isEmpty { sliceAxis.append(axes.intern(sliceKeys)) }
+            sliceKeys.removeAll()
+        }
         for point in sorted {
             let slot = chunkIndex[point.prefillChunk]! * decodeCounts.count + decodeIndex[point.decodeCount]!
             if sliceOf[slot] < 0 {
-                sliceOf[slot] = sliceStart.count
-                pairs.append((point.prefillChunk, point.decodeCount, sliceStart.count))
-                sliceStart.append(kvPrefill.count)
-                sliceCount.append(0)
+                closeSlice()
+                sliceOf[slot] = sliceFirstRow.count
+                pairs.append((point.prefillChunk, point.decodeCount, sliceFirstRow.count))
+                sliceFirstRow.append(rowStart.count)
             }
-            if sliceCount[sliceCount.count - 1] == 0 || kvPrefill[kvPrefill.count - 1] != point.kvPrefill {
-                kvPrefill.append(point.kvPrefill)
-                sliceCount[sliceCount.count - 1] += 1
-                rowStart.append(kvDecode.count)
-                rowCount.append(0)
+            if sliceKeys.last != point.kvPrefill || rowKeys.isEmpty {
+                closeRow()
+                sliceKeys.append(point.kvPrefill)
+                rowStart.append(values.count)
             }
-            kvDecode.append(point.kvDecode)
+            rowKeys.append(point.kvDecode)
             values.append(point.ns)
-            rowCount[rowCount.count - 1] += 1
         }
+        closeSlice()
         // Their missing-corner rule (the nearest profiled pair, the first of equals in sorted order), once per cell.
         var nearestOf = sliceOf
         for (pcIndex, pc) in prefillChunks.enumerated() {
@@ -82,12 +93,13 @@ public struct AttentionGrid: Sendable {
         }
         self.nearestOf = nearestOf
         self.sliceOf = sliceOf
-        self.sliceStart = sliceStart
-        self.sliceCount = sliceCount
-        self.kvPrefill = kvPrefill
+        axisStart = axes.start
+        axisCount = axes.count
+        axisKeys = axes.keys
+        self.sliceAxis = sliceAxis
+        self.sliceFirstRow = sliceFirstRow
+        self.rowAxis = rowAxis
         self.rowStart = rowStart
-        self.rowCount = rowCount
-        self.kvDecode = kvDecode
         self.values = values
     }
 
@@ -96,42 +108,90 @@ public struct AttentionGrid: Sendable {
     @inlinable public func lookup(prefillChunk: Int, kvPrefill: Int, decodeCount: Int, kvDecode: Int) -> (ns: Double, extrapolated: Bool) {
         let pc = max(prefillChunk, 0)
         let nd = max(decodeCount, 0)
-        let kp = max(kvPrefill, 0)
-        let kv = max(kvDecode, 0)
-        var extrapolated = false
-        let (pcLow, pcHigh, pcT) = LinearBracket.locate(prefillChunks, 0, prefillChunks.count, pc, &extrapolated)
-        let (ndLow, ndHigh, ndT) = LinearBracket.locate(decodeCounts, 0, decodeCounts.count, nd, &extrapolated)
+        var query = Query(kvPrefill: max(kvPrefill, 0), kvDecode: max(kvDecode, 0))
+        let (pcLow, pcHigh, pcT) = LinearBracket.locate(prefillChunks, 0, prefillChunks.count, pc, &query.extrapolated)
+        let (ndLow, ndHigh, ndT) = LinearBracket.locate(decodeCounts, 0, decodeCounts.count, nd, &query.extrapolated)
         // A corner of weight 0 leaves the blend as it is, so it is not looked up (nor its absence flagged).
-        let c00 = corner(pcLow, ndLow, kp, kv, &extrapolated)
-        let c01 = ndT == 0 ? c00 : corner(pcLow, ndHigh, kp, kv, &extrapolated)
+        let c00 = corner(pcLow, ndLow, &query)
+        let c01 = ndT == 0 ? c00 : corner(pcLow, ndHigh, &query)
         let v0 = c00 + ndT * (c01 - c00)
-        guard pcT != 0 else { return (max(1, v0.rounded(.towardZero)), extrapolated) }
-        let c10 = corner(pcHigh, ndLow, kp, kv, &extrapolated)
-        let c11 = ndT == 0 ? c10 : corner(pcHigh, ndHigh, kp, kv, &extrapolated)
+        guard pcT != 0 else { return (max(1, v0.rounded(.towardZero)), query.extrapolated) }
+        let c10 = corner(pcHigh, ndLow, &query)
+        let c11 = ndT == 0 ? c10 : corner(pcHigh, ndHigh, &query)
         let v1 = c10 + ndT * (c11 - c10)
-        return (max(1, (v0 + pcT * (v1 - v0)).rounded(.towardZero)), extrapolated)
+        return (max(1, (v0 + pcT * (v1 - v0)).rounded(.towardZero)), query.extrapolated)
     }
 
-    @inlinable func corner(_ pcIndex: Int, _ ndIndex: Int, _ kp: Int, _ kv: Int, _ extrapolated: inout Bool) -> Double {
+    @inlinable func corner(_ pcIndex: Int, _ ndIndex: Int, _ query: inout Query) -> Double {
         let cell = pcIndex * decodeCounts.count + ndIndex
-        if sliceOf[cell] < 0 { extrapolated = true }
+        if sliceOf[cell] < 0 { query.extrapolated = true }
         let slice = nearestOf[cell]
         if slice < 0 { return 0 }
-        let start = sliceStart[slice]
-        let (kpLow, kpHigh, kpT) = LinearBracket.locate(kvPrefill, start, sliceCount[slice], kp, &extrapolated)
-        let low = rowValue(start + kpLow, kv, &extrapolated)
-        if kpLow == kpHigh || kpT == 0 { return low }
-        let high = rowValue(start + kpHigh, kv, &extrapolated)
-        return low + kpT * (high - low)
+        let kp = bracket(sliceAxis[slice], query.kvPrefill, &query.kvPrefillBracket, &query.extrapolated)
+        let firstRow = sliceFirstRow[slice]
+        let low = rowValue(firstRow + kp.low, &query)
+        if kp.low == kp.high || kp.t == 0 { return low }
+        let high = rowValue(firstRow + kp.high, &query)
+        return low + kp.t * (high - low)
     }
 
-    @inlinable func rowValue(_ row: Int, _ kv: Int, _ extrapolated: inout Bool) -> Double {
+    @inlinable func rowValue(_ row: Int, _ query: inout Query) -> Double {
+        let kv = bracket(rowAxis[row], query.kvDecode, &query.kvDecodeBracket, &query.extrapolated)
         let start = rowStart[row]
-        if rowCount[row] == 1 {
-            if kv != kvDecode[start] { extrapolated = true }
-            return values[start]
+        if kv.low == kv.high { return values[start + kv.low] }
+        return values[start + kv.low] + kv.t * (values[start + kv.high] - values[start + kv.low])
+    }
+
+    /// `LinearBracket.locate` on one axis, reusing the last answer when the axis is the same.
+    @inlinable func bracket(_ axis: Int, _ key: Int, _ memo: inout Bracket, _ extrapolated: inout Bool) -> Bracket {
+        if memo.axis != axis {
+            let (low, high, t) = LinearBracket.locate(axisKeys, axisStart[axis], axisCount[axis], key, &extrapolated)
+            memo = Bracket(axis: axis, low: low, high: high, t: t)
         }
-        let (low, high, t) = LinearBracket.locate(kvDecode, start, rowCount[row], kv, &extrapolated)
-        return values[start + low] + t * (values[start + high] - values[start + low])
+        return memo
+    }
+
+    /// One lookup's inner keys, the last bracket found on each inner axis, and whether anything extrapolated.
+    @usableFromInline struct Query {
+        @usableFromInline let kvPrefill: Int
+        @usableFromInline let kvDecode: Int
+        @usableFromInline var kvPrefillBracket = Bracket()
+        @usableFromInline var kvDecodeBracket = Bracket()
+        @usableFromInline var extrapolated = false
+        @inlinable init(kvPrefill: Int, kvDecode: Int) {
+            self.kvPrefill = kvPrefill
+            self.kvDecode = kvDecode
+        }
+    }
+
+    @usableFromInline struct Bracket {
+        @usableFromInline var axis = -1
+        @usableFromInline var low = 0
+        @usableFromInline var high = 0
+        @usableFromInline var t = 0.0
+        @inlinable init() {}
+        @inlinable init(axis: Int, low: Int, high: Int, t: Double) {
+            self.axis = axis
+            self.low = low
+            self.high = high
+            self.t = t
+        }
+    }
+}
+
+/// Distinct increasing key lists, stored once each.
+private struct AxisInterner {
+    var start: [Int] = []
+    var count: [Int] = []
+    var keys: [Int] = []
+    private var index: [[Int]: Int] = [:]
+
+    mutating func intern(_ axis: [Int]) -> Int {
+        if let known = index[axis] { return known }
+        index[axis] = start.count
+        start.append(keys.count)
+        count.append(axis.count)
+        keys.append(contentsOf: axis)
+        return start.count - 1
     }
 }
