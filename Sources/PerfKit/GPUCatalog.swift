@@ -53,10 +53,11 @@ public struct GPUSpecFile: Sendable, Codable {
         case comment = "_comment", gpus
     }
 
-    /// The file's JSON, keys sorted so that rewrites diff line by line.
+    /// The file's JSON, keys sorted so that rewrites diff line by line (an empty object as `{}`, as on macOS).
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self) + Data("\n".utf8)
+        let text = String(decoding: try encoder.encode(self), as: UTF8.self)
+        return Data((text.replacing(/\{\n\n\s*\}/, with: "{}") + "\n").utf8)
     }
 }

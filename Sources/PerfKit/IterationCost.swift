@@ -7,23 +7,28 @@ public struct IterationCost: Sendable {
     public let allReduce: AllReduceModel
     /// Where the table came from, for reports.
     public let provenance: String
-    /// The cost multiplier of a decode sequence's attention in a batch that also has a prefill chunk (the GPU's
-    /// fitted `attention.mixed_decode_factor`; 1 when it has none).
-    public let mixedDecodeFactor: Double
+    /// What decodes cost in a batch that also has a prefill chunk (from the GPU's fitted attention); nil: their rows.
+    public let mixedBatch: MixedBatchAttention?
     @usableFromInline let blocks: Double
     @usableFromInline let activationBytesPerToken: Double
     @usableFromInline let maxTabulatedTokens: Int
 
-    public init(table: ModelLatencyTable, allReduce: AllReduceModel, mixedDecodeFactor: Double = 1) {
-        self.init(table: table, allReduce: allReduce, provenance: "latency table", mixedDecodeFactor: mixedDecodeFactor)
+    public init(table: ModelLatencyTable, allReduce: AllReduceModel, mixedBatch: MixedBatchAttention? = nil) {
+        self.init(table: table, allReduce: allReduce, provenance: "latency table", mixedBatch: mixedBatch)
+    }
+
+    /// A cost from `table` on `gpu`: its all-reduce and its fitted mixed-batch attention.
+    public init(table: ModelLatencyTable, gpu: GPUSpec, provenance: String = "latency table") {
+        self.init(table: table, allReduce: AllReduceModel(gpu: gpu), provenance: provenance,
+                  mixedBatch: MixedBatchAttention(model: table.model, tp: table.tp, gpu: gpu))
     }
 
     /// A cost from `table`, naming where it came from (`provenance`) for reports.
-    public init(table: ModelLatencyTable, allReduce: AllReduceModel, provenance: String, mixedDecodeFactor: Double = 1) {
+    public init(table: ModelLatencyTable, allReduce: AllReduceModel, provenance: String, mixedBatch: MixedBatchAttention? = nil) {
         self.table = table
         self.allReduce = allReduce
         self.provenance = provenance
-        self.mixedDecodeFactor = mixedDecodeFactor
+        self.mixedBatch = mixedBatch
         maxTabulatedTokens = table.maxTabulatedTokens
         blocks = Double(table.model.numHiddenLayers)
         activationBytesPerToken = Double(table.model.hiddenSize * table.model.bytesPerElement)
@@ -35,7 +40,7 @@ public struct IterationCost: Sendable {
         var tokens = 0
         for sequence in sequences { tokens += sequence.input }
         guard tokens > 0 else { return 0 }
-        let block = table.blockDenseNs(tokens: tokens) + table.blockAttentionNs(sequences, mixedDecodeFactor: mixedDecodeFactor)
+        let block = table.blockDenseNs(tokens: tokens) + table.blockAttentionNs(sequences, mixedBatch: mixedBatch)
             + 2 * allReduce.ns(bytes: Double(tokens) * activationBytesPerToken, tp: table.tp)
         var total = table.latencyNs(.embedding, tokens: tokens) + blocks * block
             + table.latencyNs(.finalLayernorm, tokens: tokens)
@@ -51,7 +56,7 @@ public struct IterationCost: Sendable {
             let perCall: Double
             let keyed: String
             if layer.isAttention {
-                perCall = table.batchAttentionNs(layer, sequences, mixedDecodeFactor: mixedDecodeFactor)
+                perCall = table.batchAttentionNs(layer, sequences, mixedBatch: mixedBatch)
                 keyed = sequences.count == 1 ? "input=\(sequences[0].input) kv=\(sequences[0].kvCache)" : "\(sequences.count) sequences"
             } else if layer == .lmHead {
                 perCall = emitting > 0 ? table.latencyNs(layer, tokens: emitting) : 0

@@ -110,36 +110,64 @@ public struct ModelLatencyTable: Sendable {
 
     /// Time of one attention layer for a batch of sequences, each (new tokens, cached tokens), ns.
     /// The batch runs as one kernel, so the layer's smallest kernel time is paid once, not per sequence. In a batch
-    /// that also holds a prefill chunk, each decode sequence's share costs `mixedDecodeFactor` times its decode row's.
-    @inlinable public func batchAttentionNs<S: Sequence>(_ layer: LayerName, _ sequences: S, mixedDecodeFactor: Double = 1) -> Double
+    /// that also holds a prefill chunk, the decodes cost as `mixedBatch` has it (spread over the attention layers by
+    /// their decode rows) when given, else as their decode rows.
+    @inlinable public func batchAttentionNs<S: Sequence>(_ layer: LayerName, _ sequences: S, mixedBatch: MixedBatchAttention? = nil) -> Double
     where S.Element == (input: Int, kvCache: Int) {
-        batchAttentionNs(index: layer.index, sequences, mixedDecodeFactor: mixedDecodeFactor)
+        let own = batchAttentionParts(index: layer.index, sequences)
+        guard own.isMixed, let mixedBatch, own.decodeNs > 0 else { return own.launchNs + own.prefillNs + own.decodeNs }
+        var allDecodeNs = 0.0
+        for index in attentionLayers { allDecodeNs += batchAttentionParts(index: index, sequences).decodeNs }
+        return own.launchNs + own.prefillNs + own.mixedDecodeNs(mixedBatch) * own.decodeNs / allDecodeNs
     }
 
-    @inlinable func batchAttentionNs<S: Sequence>(index: Int, _ sequences: S, mixedDecodeFactor: Double) -> Double
+    /// Time of all attention layers of one block for a batch of sequences, ns (`mixedBatch` as in `batchAttentionNs`).
+    @inlinable public func blockAttentionNs<S: Sequence>(_ sequences: S, mixedBatch: MixedBatchAttention? = nil) -> Double
+    where S.Element == (input: Int, kvCache: Int) {
+        var total = 0.0, decodeNs = 0.0
+        var last: AttentionParts?
+        for index in attentionLayers {
+            let parts = batchAttentionParts(index: index, sequences)
+            total += parts.launchNs + parts.prefillNs
+            decodeNs += parts.decodeNs
+            last = parts
+        }
+        guard let last, last.isMixed, let mixedBatch else { return total + decodeNs }
+        return total + last.mixedDecodeNs(mixedBatch)
+    }
+
+    @inlinable func batchAttentionParts<S: Sequence>(index: Int, _ sequences: S) -> AttentionParts
     where S.Element == (input: Int, kvCache: Int) {
         let launch = attentionLaunchNs[index]
-        var decodeNs = 0.0, prefillNs = 0.0
-        var decodes = 0, prefills = 0
+        var parts = AttentionParts(launchNs: 0)
         for sequence in sequences {
             let ns = attentionNs(index: index, input: sequence.input, kvCache: sequence.kvCache) - launch
             if sequence.input == 1 {
-                decodeNs += ns
-                decodes += 1
+                parts.decodeNs += ns
+                parts.decodes += 1
+                parts.contextTokens += sequence.kvCache + 1
+                parts.longestContext = max(parts.longestContext, sequence.kvCache + 1)
             } else {
-                prefillNs += ns
-                prefills += 1
+                parts.prefillNs += ns
+                parts.prefills += 1
             }
         }
-        guard decodes + prefills > 0 else { return 0 }
-        return launch + prefillNs + (prefills > 0 && decodes > 0 ? mixedDecodeFactor : 1) * decodeNs
+        if parts.decodes + parts.prefills > 0 { parts.launchNs = launch }
+        return parts
     }
 
-    /// Time of all attention layers of one block for a batch of sequences, ns (`mixedDecodeFactor` as in `batchAttentionNs`).
-    @inlinable public func blockAttentionNs<S: Sequence>(_ sequences: S, mixedDecodeFactor: Double = 1) -> Double
-    where S.Element == (input: Int, kvCache: Int) {
-        var total = 0.0
-        for index in attentionLayers { total += batchAttentionNs(index: index, sequences, mixedDecodeFactor: mixedDecodeFactor) }
-        return total
+    /// One attention layer's batch split into its launch, prefill chunks and decodes.
+    @usableFromInline struct AttentionParts {
+        @usableFromInline var launchNs: Double
+        @usableFromInline var prefillNs = 0.0, decodeNs = 0.0
+        @usableFromInline var prefills = 0, decodes = 0, contextTokens = 0, longestContext = 0
+
+        @inlinable init(launchNs: Double) { self.launchNs = launchNs }
+
+        @inlinable var isMixed: Bool { prefills > 0 && decodes > 0 }
+
+        @inlinable func mixedDecodeNs(_ model: MixedBatchAttention) -> Double {
+            model.ns(decodes: decodes, contextTokens: contextTokens, longestContext: longestContext)
+        }
     }
 }

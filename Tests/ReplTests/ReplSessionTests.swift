@@ -117,7 +117,7 @@ import Testing
         struct Answer: Decodable { var gpuMs: Double }
         let answer = try JSONDecoder().decode(Answer.self, from: Data(output[0].utf8))
         let (table, gpu) = try Self.loader.table(model: "meta-llama/Llama-3.1-8B-Instruct", hardware: "H100", tp: 1)
-        let expected = IterationCost(table: table, allReduce: AllReduceModel(gpu: gpu), mixedDecodeFactor: gpu.mixedDecodeFactor).ns(sequences: Array(repeating: (1, 1024), count: 16), emitting: 16) / 1e6
+        let expected = IterationCost(table: table, gpu: gpu).ns(sequences: Array(repeating: (1, 1024), count: 16), emitting: 16) / 1e6
         #expect(abs(answer.gpuMs - expected) < 1e-9)
     }
 

@@ -18,7 +18,7 @@ enum TestEngines {
     /// The iteration cost of the engine's table, for expected values.
     static func cost(model: String = llama, hardware: String = "A100", tp: Int = 1) throws -> IterationCost {
         let (table, gpu) = try loader.table(model: model, hardware: hardware, tp: tp)
-        return IterationCost(table: table, allReduce: AllReduceModel(gpu: gpu), mixedDecodeFactor: gpu.mixedDecodeFactor)
+        return IterationCost(table: table, gpu: gpu)
     }
 
     /// A config whose KV cache holds about `tokens` tokens per replica of Llama-3.1-8B on an A100.

@@ -14,14 +14,18 @@ public struct AttentionKernel: Sendable, Hashable, Codable {
     public var decodeSequenceNs: Double
     /// Time of one attention kernel launch, paid once per batch, ns.
     public var floorNs: Double
-    /// Cost multiplier (≥ 1) of a decode sequence in a batch that also has a prefill chunk: vLLM 0.19 runs such a
-    /// batch through the varlen kernel without split-KV (docs/CALIBRATION.md). 1 when a spec file has none.
-    public var mixedDecodeFactor: Double = 1
+    /// Multiple of DRAM bandwidth one query head's K/V stream reaches in a batch that also holds a prefill chunk
+    /// (≤ 4: the group's repeated reads come from L2); nil when the GPU has no mixed-batch fit (`MixedBatchAttention`).
+    public var mixedHeadBandwidth: Double?
+    /// Fixed tensor work of one query head's tile of a decode sequence in such a batch (its padded rows over the first
+    /// keys, its epilogue), FLOPs at peak: a compute cost, so it follows the GPU's FLOP rate.
+    public var mixedHeadFlops: Double?
 
     enum CodingKeys: String, CodingKey {
         case prefillEfficiency = "prefill_efficiency", prefillHalfContext = "prefill_half_context"
         case keyLatencyNs = "key_latency_ns", decodeEfficiency = "decode_efficiency"
-        case decodeSequenceNs = "decode_sequence_ns", floorNs = "floor_ns", mixedDecodeFactor = "mixed_decode_factor"
+        case decodeSequenceNs = "decode_sequence_ns", floorNs = "floor_ns"
+        case mixedHeadBandwidth = "mixed_head_bandwidth", mixedHeadFlops = "mixed_head_flops"
     }
 
     /// The shape of one layer's attention on one GPU.
@@ -58,34 +62,25 @@ public struct AttentionKernel: Sendable, Hashable, Codable {
         return max((computeNs * computeNs + walkNs * walkNs + memoryNs * memoryNs).squareRoot(), decodeNs)
     }
 
-    /// A whole batch's attention in one layer, ns: decode sequences cost `mixedDecodeFactor` times more when the
-    /// batch also has a prefill chunk.
+    /// A whole batch's attention in one layer, ns: in a batch that also holds a prefill chunk the decodes cost as
+    /// `MixedBatchAttention` has it, when the kernel has that fit.
     public func batchNs(_ sequences: [(input: Int, kvCache: Int)], heads: Heads, gpu: GPUSpec) -> Double {
         var decodeNs = 0.0, prefillNs = 0.0
+        var decodes = 0, contextTokens = 0, longestContext = 0
         for sequence in sequences {
             let ns = sequenceNs(input: Double(sequence.input), kvCache: Double(sequence.kvCache), heads: heads, gpu: gpu)
-            if sequence.input == 1 { decodeNs += ns } else { prefillNs += ns }
+            if sequence.input == 1 {
+                decodeNs += ns
+                decodes += 1
+                contextTokens += sequence.kvCache + 1
+                longestContext = max(longestContext, sequence.kvCache + 1)
+            } else {
+                prefillNs += ns
+            }
         }
-        let mixed = decodeNs > 0 && sequences.contains { $0.input > 1 }
-        return floorNs + prefillNs + (mixed ? mixedDecodeFactor : 1) * decodeNs
+        guard decodes > 0, decodes < sequences.count, let mixed = MixedBatchAttention(kernel: self, heads: heads, gpu: gpu) else {
+            return floorNs + prefillNs + decodeNs
+        }
+        return floorNs + prefillNs + mixed.ns(decodes: decodes, contextTokens: contextTokens, longestContext: longestContext)
     }
-}
-
-extension AttentionKernel {
-    /// Reads a spec file's parameters; one without `mixed_decode_factor` (written before it was fitted) gets 1.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        prefillEfficiency = try container.decode(Double.self, forKey: .prefillEfficiency)
-        prefillHalfContext = try container.decode(Double.self, forKey: .prefillHalfContext)
-        keyLatencyNs = try container.decode(Double.self, forKey: .keyLatencyNs)
-        decodeEfficiency = try container.decode(Double.self, forKey: .decodeEfficiency)
-        decodeSequenceNs = try container.decode(Double.self, forKey: .decodeSequenceNs)
-        floorNs = try container.decode(Double.self, forKey: .floorNs)
-        mixedDecodeFactor = try container.decodeIfPresent(Double.self, forKey: .mixedDecodeFactor) ?? 1
-    }
-}
-
-extension GPUSpec {
-    /// The GPU's fitted mixed-batch decode factor for attention (`AttentionKernel.mixedDecodeFactor`), 1 without one.
-    public var mixedDecodeFactor: Double { kernels?.attention?.mixedDecodeFactor ?? 1 }
 }

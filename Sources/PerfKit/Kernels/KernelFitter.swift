@@ -21,7 +21,7 @@ public enum KernelFitter {
         if !attentions.isEmpty {
             let start = current.attention ?? AttentionKernel(prefillEfficiency: 0.7, prefillHalfContext: 150, keyLatencyNs: 25,
                                                              decodeEfficiency: 0.8, decodeSequenceNs: 200, floorNs: 9_000)
-            // Per-sequence costs come from batches of one kind; the mixed batches then give only their decode factor.
+            // Per-sequence costs come from batches of one kind; the mixed batches then give only their decodes' tiles.
             let unmixed = attentions.filter { $0.attentionMix != .mixed }, mixed = attentions.filter { $0.attentionMix == .mixed }
             let x = minimize(unmixed.isEmpty ? attentions : unmixed, gpu: gpu,
                              start: [logit(start.prefillEfficiency), log(start.prefillHalfContext + 1), log(start.keyLatencyNs + 1),
@@ -31,12 +31,15 @@ public enum KernelFitter {
             var fitted = attention(x)
             if !unmixed.isEmpty && !mixed.isEmpty {
                 let perSequence = fitted
-                let factor = minimize(mixed, gpu: gpu, start: [log(max(start.mixedDecodeFactor - 1, 0.1))]) {
+                let limit = ElementwiseKernel.maxEfficiency
+                let mix = minimize(mixed, gpu: gpu, start: [logit((start.mixedHeadBandwidth ?? 1) / limit), log(start.mixedHeadFlops ?? 5e6)]) {
                     var kernel = perSequence
-                    kernel.mixedDecodeFactor = 1 + exp($0[0])
+                    kernel.mixedHeadBandwidth = limit * sigmoid($0[0])
+                    kernel.mixedHeadFlops = exp($0[1])
                     return KernelParameters(source: "", attention: kernel)
                 }
-                fitted.mixedDecodeFactor = fourDigits(1 + exp(factor[0]))
+                fitted.mixedHeadBandwidth = fourDigits(limit * sigmoid(mix[0]))
+                fitted.mixedHeadFlops = fourDigits(exp(mix[1]))
             }
             result.attention = fitted
         }

@@ -39,8 +39,12 @@ public struct KernelParameters: Sendable, Hashable, Codable {
                 result.attention = AttentionKernel(
                     prefillEfficiency: Self.mean(fits.map(\.prefillEfficiency)), prefillHalfContext: Self.mean(fits.map(\.prefillHalfContext)),
                     keyLatencyNs: Self.mean(fits.map(\.keyLatencyNs)), decodeEfficiency: Self.mean(fits.map(\.decodeEfficiency)),
-                    decodeSequenceNs: Self.mean(fits.map(\.decodeSequenceNs)), floorNs: Self.mean(fits.map(\.floorNs)),
-                    mixedDecodeFactor: Self.mean(fits.map(\.mixedDecodeFactor)))
+                    decodeSequenceNs: Self.mean(fits.map(\.decodeSequenceNs)), floorNs: Self.mean(fits.map(\.floorNs)))
+                let bandwidths = fits.compactMap(\.mixedHeadBandwidth), headFlops = fits.compactMap(\.mixedHeadFlops)
+                if !bandwidths.isEmpty && bandwidths.count == headFlops.count {
+                    result.attention?.mixedHeadBandwidth = Self.mean(bandwidths)
+                    result.attention?.mixedHeadFlops = Self.mean(headFlops)
+                }
             }
         }
         for kind in ElementwiseKind.allCases where result.elementwise[kind] == nil {
@@ -79,8 +83,9 @@ extension KernelParameters {
                        ("attention.decode_efficiency", attention.decodeEfficiency, efficiency),
                        ("attention.prefill_half_context", attention.prefillHalfContext, size),
                        ("attention.key_latency_ns", attention.keyLatencyNs, size),
-                       ("attention.decode_sequence_ns", attention.decodeSequenceNs, size), ("attention.floor_ns", attention.floorNs, size),
-                       ("attention.mixed_decode_factor", attention.mixedDecodeFactor, 1...Double.greatestFiniteMagnitude)]
+                       ("attention.decode_sequence_ns", attention.decodeSequenceNs, size), ("attention.floor_ns", attention.floorNs, size)]
+            if let bandwidth = attention.mixedHeadBandwidth { fields.append(("attention.mixed_head_bandwidth", bandwidth, 1e-6...ElementwiseKernel.maxEfficiency)) }
+            if let headFlops = attention.mixedHeadFlops { fields.append(("attention.mixed_head_flops", headFlops, size)) }
         }
         for kind in ElementwiseKind.allCases {
             guard let kernel = elementwise[kind] else { continue }

@@ -49,7 +49,7 @@ public struct BundleExporter: Sendable {
         var files: [(URL, String)] = []
         for tp in tps {
             let compiled = try ModelLatencyTable(table: table, model: model, tp: tp, hardware: gpu.name)
-            let source = Source(table: table, compiled: compiled, mixedDecodeFactor: gpu.mixedDecodeFactor)
+            let source = Source(table: table, compiled: compiled, mixedBatch: MixedBatchAttention(model: model, tp: tp, gpu: gpu))
             let folder = variant.appendingPathComponent("tp\(tp)")
             files.append((folder.appendingPathComponent("dense.csv"), dense(source, catalog: catalog)))
             files.append((folder.appendingPathComponent("per_sequence.csv"), perSequence(source, gpu: gpu)))
@@ -71,12 +71,12 @@ public struct BundleExporter: Sendable {
     struct Source {
         let compiled: ModelLatencyTable
         let exact: [String: [Int: Double]]
-        /// The GPU's `mixed_decode_factor`, as the engine applies it to mixed batches.
-        let mixedDecodeFactor: Double
+        /// The GPU's mixed-batch attention, as the engine applies it.
+        let mixedBatch: MixedBatchAttention?
 
-        init(table: LatencyTable, compiled: ModelLatencyTable, mixedDecodeFactor: Double) {
+        init(table: LatencyTable, compiled: ModelLatencyTable, mixedBatch: MixedBatchAttention?) {
             self.compiled = compiled
-            self.mixedDecodeFactor = mixedDecodeFactor
+            self.mixedBatch = mixedBatch
             var exact: [String: [Int: Double]] = [:]
             for row in table.rows where row.model == compiled.model.id && row.tp == compiled.tp && row.hardware == compiled.hardware {
                 exact[row.layerName, default: [:]][row.input &* 1_000_003 &+ row.kvCache] = Double(row.latencyNs)
@@ -95,7 +95,7 @@ public struct BundleExporter: Sendable {
         /// One batch as our engine times it: per-sequence kernels in one launch (see `ModelLatencyTable`).
         func batch(_ sequences: [(input: Int, kvCache: Int)]) -> Double {
             guard sequences.count > 1 else { return sequences.first.map { attention($0.input, $0.kvCache) } ?? 0 }
-            return compiled.batchAttentionNs(.attn, sequences, mixedDecodeFactor: mixedDecodeFactor).rounded()
+            return compiled.batchAttentionNs(.attn, sequences, mixedBatch: mixedBatch).rounded()
         }
     }
 

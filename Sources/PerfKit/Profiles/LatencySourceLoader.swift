@@ -60,8 +60,7 @@ public struct LatencySourceLoader: Sendable {
         let table = try LatencyTable.load(from: url)
         try TableValidator.requireUsableRows(table)
         let compiled = try ModelLatencyTable(table: table, model: model, tp: tp, hardware: gpu.name)
-        return IterationCost(table: compiled, allReduce: AllReduceModel(gpu: gpu), provenance: "latency table \(url.path)",
-                             mixedDecodeFactor: gpu.mixedDecodeFactor)
+        return IterationCost(table: compiled, gpu: gpu, provenance: "latency table \(url.path)")
     }
 
     /// One shipped profile: where, for which GPU and model, at which tp degrees.

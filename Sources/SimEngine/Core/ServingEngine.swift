@@ -42,7 +42,7 @@ public struct ServingEngine: Sendable {
         router: RouterPolicy = .roundRobin, recordsTokenEvents: Bool = false
     ) throws(SimEngineError) {
         try self.init(
-            source: IterationCost(table: table, allReduce: AllReduceModel(gpu: gpu), mixedDecodeFactor: gpu.mixedDecodeFactor), gpu: gpu, config: config,
+            source: IterationCost(table: table, gpu: gpu), gpu: gpu, config: config,
             replicas: replicas, router: router, recordsTokenEvents: recordsTokenEvents)
     }
 

@@ -59,7 +59,7 @@ struct Query: ParsableCommand {
                 let modelTable = try workspace.modelTable(hardware: hardware, model: model, tp: tp, file: tableFile)
                 table = modelTable
                 let gpu = try workspace.gpus.gpu(modelTable.hardware)
-                cost = IterationCost(table: modelTable, allReduce: AllReduceModel(gpu: gpu), mixedDecodeFactor: gpu.mixedDecodeFactor)
+                cost = IterationCost(table: modelTable, gpu: gpu)
             }
             let newTokens = phase == .decode ? 1 : input
             guard newTokens + kv <= cost.model.maxPositionEmbeddings else {
