@@ -14,13 +14,8 @@ public struct LayerWork: Sendable, Hashable {
     /// (batch tokens, or one sequence's new tokens for attention) over `kvCache` cached tokens.
     public init(layer: LayerName, model: ModelConfig, tp: Int, input: Int, kvCache: Int) {
         let shard = ModelShard(model: model, tp: tp)
-        let n = Double(input)
-        let b = Double(model.bytesPerElement)
-        let h = Double(model.hiddenSize)
-        let d = Double(model.headDim)
-        let qWidth = shard.queryHeads * d
-        let kvWidth = shard.kvHeads * d
-        let mlp = shard.intermediate
+        let n = Double(input), b = shard.bytesPerElement, h = shard.hidden, d = shard.headDim
+        let qWidth = shard.queryWidth, kvWidth = shard.kvWidth, mlp = shard.intermediate
         // Query-key pairs of a causal chunk of n new tokens after kvCache cached ones.
         let pairs = n * Double(kvCache) + n * (n + 1) / 2
         let context = Double(kvCache) + n
@@ -107,6 +102,9 @@ struct ModelShard {
     let kvHeads: Double
     let intermediate: Double
     let vocab: Double
+    let hidden: Double
+    let headDim: Double
+    let bytesPerElement: Double
 
     init(model: ModelConfig, tp: Int) {
         let ways = Double(tp)
@@ -114,5 +112,15 @@ struct ModelShard {
         kvHeads = max(1, Double(model.numKeyValueHeads) / ways)
         intermediate = Double(model.intermediateSize) / ways
         vocab = Double(model.vocabSize) / ways
+        hidden = Double(model.hiddenSize)
+        headDim = Double(model.headDim)
+        bytesPerElement = Double(model.bytesPerElement)
+    }
+
+    var queryWidth: Double { queryHeads * headDim }
+    var kvWidth: Double { kvHeads * headDim }
+    /// The shard's attention shape, as the attention kernel models it.
+    var attentionHeads: AttentionKernel.Heads {
+        AttentionKernel.Heads(query: queryHeads, keyValue: kvHeads, dimension: headDim, bytesPerElement: bytesPerElement)
     }
 }

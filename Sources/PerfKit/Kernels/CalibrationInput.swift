@@ -92,10 +92,9 @@ public enum CalibrationInput {
         let id = models.models.first { $0.id.caseInsensitiveCompare(meta.model) == .orderedSame }?.id ?? meta.model
         let model = try models.model(id)
         let shard = ModelShard(model: model, tp: meta.tp)
-        let b = Double(model.bytesPerElement)
-        let h = Double(model.hiddenSize), d = Double(model.headDim)
-        let qWidth = shard.queryHeads * d, kvWidth = shard.kvHeads * d, mlp = shard.intermediate
-        let heads = AttentionKernel.Heads(query: shard.queryHeads, keyValue: shard.kvHeads, dimension: d, bytesPerElement: b)
+        let b = shard.bytesPerElement, h = shard.hidden
+        let qWidth = shard.queryWidth, kvWidth = shard.kvWidth, mlp = shard.intermediate
+        let heads = shard.attentionHeads
         let label = "\(meta.gpu)/\(model.id)/tp\(meta.tp)"
         var samples: [KernelSample] = []
         for (line, fields) in try table(file) {

@@ -13,13 +13,8 @@ extension GPUSpec {
         // The catalog fills every class (KernelDerivation); a spec built by hand without them models nothing.
         guard let kernels, let gemm = kernels.gemm, let attention = kernels.attention else { return 0 }
         let shard = ModelShard(model: model, tp: tp)
-        let n = Double(input)
-        let b = Double(model.bytesPerElement)
-        let h = Double(model.hiddenSize)
-        let d = Double(model.headDim)
-        let qWidth = shard.queryHeads * d
-        let kvWidth = shard.kvHeads * d
-        let mlp = shard.intermediate
+        let n = Double(input), b = shard.bytesPerElement, h = shard.hidden
+        let qWidth = shard.queryWidth, kvWidth = shard.kvWidth, mlp = shard.intermediate
         func linear(_ outputs: Double, _ inputs: Double) -> Double {
             gemm.ns(tokens: n, n: outputs, k: inputs, bytesPerElement: b, gpu: self)
         }
@@ -28,8 +23,7 @@ extension GPUSpec {
             return kernels.elementwise[kind].map { $0.ns(bytes: bytes, gpu: self) } ?? 0
         }
         let qkv = qWidth + 2 * kvWidth
-        let heads = AttentionKernel.Heads(query: shard.queryHeads, keyValue: shard.kvHeads, dimension: d, bytesPerElement: b)
-        let attentionNs = attention.floorNs + attention.sequenceNs(input: n, kvCache: Double(kvCache), heads: heads, gpu: self)
+        let attentionNs = attention.floorNs + attention.sequenceNs(input: n, kvCache: Double(kvCache), heads: shard.attentionHeads, gpu: self)
         switch layer {
         case .qProj: return linear(qkv, h) * qWidth / qkv
         case .kProj, .vProj: return linear(qkv, h) * kvWidth / qkv
@@ -50,7 +44,7 @@ extension GPUSpec {
         case .attn: return attentionNs
         case .qkMatmul, .softmax, .svMatmul:
             // OPT's three attention rows split FlashAttention's one kernel by their FLOPs.
-            let matmul = 2 * d
+            let matmul = 2 * shard.headDim
             let softmax = 5.0
             return attentionNs * (layer == .softmax ? softmax : matmul) / (2 * matmul + softmax)
         }

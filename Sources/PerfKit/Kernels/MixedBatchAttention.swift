@@ -22,10 +22,7 @@ public struct MixedBatchAttention: Sendable, Hashable {
     /// The share for `model` sharded `tp` ways on `gpu`, from the GPU's fitted attention; nil without one.
     public init?(model: ModelConfig, tp: Int, gpu: GPUSpec) {
         guard let kernel = gpu.kernels?.attention else { return nil }
-        let shard = ModelShard(model: model, tp: tp)
-        let heads = AttentionKernel.Heads(query: shard.queryHeads, keyValue: shard.kvHeads, dimension: Double(model.headDim),
-                                          bytesPerElement: Double(model.bytesPerElement))
-        self.init(kernel: kernel, heads: heads, gpu: gpu)
+        self.init(kernel: kernel, heads: ModelShard(model: model, tp: tp).attentionHeads, gpu: gpu)
     }
 
     /// The decodes' time, ns: `decodes` sequences holding `contextTokens` tokens in all, the longest `longestContext`.
