@@ -17,6 +17,8 @@ public struct GPUSpec: Sendable, Hashable, Codable {
     public var architecture: String
     /// Per-GPU all-reduce bus bandwidth (NVLink or PCIe), GB/s, one direction.
     public var interconnectGBps: Double
+    /// L2 cache size as vendors quote it, MiB; nil where the spec does not give it (element-wise kernels then see none).
+    public var l2CacheMB: Double?
     /// Kernel parameters fitted by `perfkit calibrate`; after loading a catalog, every class is filled.
     public var kernels: KernelParameters?
     /// All-reduce parameters fitted to measured curves, where there are some.
@@ -30,6 +32,7 @@ public struct GPUSpec: Sendable, Hashable, Codable {
         case relativeFactor = "relative_factor"
         case architecture
         case interconnectGBps = "interconnect_gbps"
+        case l2CacheMB = "l2_cache_mb"
         case kernels
         case allReduce = "all_reduce"
     }
@@ -38,6 +41,8 @@ public struct GPUSpec: Sendable, Hashable, Codable {
     public var peakFlopsPerNs: Double { fp16TFLOPS * 1e3 }
     /// Peak bytes per nanosecond.
     public var peakBytesPerNs: Double { memoryBandwidthGBps }
+    /// L2 cache size in bytes (0 when unknown).
+    public var l2CacheBytes: Double { (l2CacheMB ?? 0) * 1_048_576 }
 
     /// The time no kernel can beat for `work` (use `LayerWork.lowerBound`): max(FLOPs ÷ peak FLOP/s, bytes ÷ peak bandwidth), ns.
     public func floorNs(_ work: LayerWork) -> Double {
@@ -52,6 +57,9 @@ public struct GPUSpec: Sendable, Hashable, Codable {
         ]
         for (field, value) in positive where !(value > 0) {
             throw PerfKitError("GPU \(name): field \"\(field)\" must be positive, found \(value)", location: file)
+        }
+        if let l2CacheMB, !(l2CacheMB >= 0 && l2CacheMB.isFinite) {
+            throw PerfKitError("GPU \(name): field \"l2_cache_mb\" must be a non-negative number, found \(l2CacheMB)", location: file)
         }
         for (field, value, range) in kernels?.boundedFields ?? [] where !range.contains(value) {
             throw PerfKitError("GPU \(name): kernel parameter \"\(field)\" must be in \(range), found \(value)", location: file)

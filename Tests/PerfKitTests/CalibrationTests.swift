@@ -28,14 +28,16 @@ import Testing
         guard gpuName.hasPrefix("RTX") else { return }
         for kind in ElementwiseKind.allCases {
             guard let figure = errors.byClass[.elementwise(kind)] else { continue }
-            #expect(figure.medianPercent <= 40, "\(gpuName) \(kind) median \(figure.medianPercent) %")
+            // One bandwidth per kernel missed by 16-39 % (rotary, SiLU × mul, Qwen3's q/k norm) before the L2-resident share.
+            #expect(figure.medianPercent <= 20, "\(gpuName) \(kind) median \(figure.medianPercent) %")
         }
     }
 
     @Test(arguments: ["A100", "H100", "A40"])
     func vidursUnfusedElementwiseOperatorsAreSlowerThanTheModelledVLLMKernels(gpuName: String) throws {
         // Vidur times older vLLM's unfused RMSNorm, rotary and SiLU × mul; the shipped parameters model vLLM 0.19's
-        // fused kernels (derived from the bundle GPUs), which run 2-5x faster.
+        // fused kernels (derived from the bundle GPUs), which run faster: 2-5x where activations stay in L2 (A100 and
+        // H100, 40-50 MB), about 1.5x on A40, whose 6 MB L2 sends both to DRAM.
         let gpu = try RepositoryData.gpu(gpuName)
         let parameters = try #require(gpu.kernels)
         let samples = try #require(try Self.samples()[gpuName]).filter { !$0.isFitted }
@@ -44,7 +46,7 @@ import Testing
             sample.modelledNs(gpu: gpu, parameters: parameters, allReduce: AllReduceModel(gpu: gpu)).map { $0 / sample.measuredNs }
         }.sorted()
         let median = ratios[ratios.count / 2]
-        #expect(median > 0.15 && median < 0.6, "\(gpuName) modelled / Vidur-measured element-wise median \(median)")
+        #expect(median > 0.15 && median < 0.75, "\(gpuName) modelled / Vidur-measured element-wise median \(median)")
     }
 
     @Test(arguments: ["RTX4090", "RTXPRO6000"])
@@ -90,7 +92,8 @@ import Testing
         #expect(gemm.last! <= 35, "held-out GEMM medians \(gemm)")
         // vLLM 0.19's element-wise kernels, each bundle GPU predicted from the other alone (was 110-215 % for norm and
         // rotary while Vidur's unfused operators were donors too).
-        let bounds: [ElementwiseKind: Double] = [.norm: 20, .rotary: 30, .activation: 50, .embedding: 25]
+        // SiLU × mul was 36-41 % with one bandwidth per kernel; with the L2-resident share it is 10-24 %.
+        let bounds: [ElementwiseKind: Double] = [.norm: 20, .rotary: 30, .activation: 30, .embedding: 25]
         for row in rows {
             if let attention = row.error.byClass[.attention] {
                 // RTX PRO 6000's FlashAttention prefill reaches 50 % of its datasheet peak, RTX 4090's 81 %: with only
@@ -126,7 +129,7 @@ import Testing
         var shifted = samples
         for index in shifted.indices { shifted[index].measuredNs *= 1.5 }
         let calibration = try Calibration(samples: shifted, gpuName: "RTX4090", catalog: catalog, source: "test")
-        #expect(calibration.changes.contains { $0.hasPrefix("elementwise.norm.efficiency") })
+        #expect(calibration.changes.contains { $0.hasPrefix("elementwise.norm.") })
         #expect(!calibration.changes.contains { $0.hasPrefix("gemm.") })
         let before = try #require(calibration.before.byClass[.elementwise(.norm)])
         let after = try #require(calibration.after.byClass[.elementwise(.norm)])

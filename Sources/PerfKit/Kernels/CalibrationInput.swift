@@ -96,8 +96,9 @@ public enum CalibrationInput {
         let qWidth = shard.queryWidth, kvWidth = shard.kvWidth, mlp = shard.intermediate
         let heads = shard.attentionHeads
         let label = "\(meta.gpu)/\(model.id)/tp\(meta.tp)"
+        let copied = try replicatedLayers(file, tp: meta.tp)
         var samples: [KernelSample] = []
-        for (line, fields) in try table(file) {
+        for (line, fields) in try table(file) where !copied.contains(fields["layer"] ?? "") {
             let ns = try number(fields, "time_us", file, line) * 1_000
             guard ns > 0 else { continue }
             if file.lastPathComponent == "attention.csv" {
@@ -130,6 +131,22 @@ public enum CalibrationInput {
             samples.append(KernelSample(shape: shape, bytesPerElement: b, measuredNs: ns, group: "\(label) \(layer)"))
         }
         return (meta.gpu, samples)
+    }
+
+    /// The layers of a tp > 1 `dense.csv` whose every time equals tp1's: LLMServingSim's profiler measures its
+    /// `tp_stable` layers (norms, Qwen3's qk_norm) at tp 1 only and copies the rows (`replicate_tp_stable`), so they
+    /// time tp 1's shapes, not this shard's, and are not samples of their own.
+    private static func replicatedLayers(_ file: URL, tp: Int) throws(PerfKitError) -> Set<String> {
+        guard tp > 1, file.lastPathComponent == "dense.csv" else { return [] }
+        let tp1 = file.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("tp1/dense.csv")
+        guard FileManager.default.fileExists(atPath: tp1.path) else { return [] }
+        func times(_ url: URL) throws(PerfKitError) -> [String: [String: String]] {
+            var result: [String: [String: String]] = [:]
+            for (_, fields) in try table(url) { result[fields["layer"] ?? "", default: [:]][fields["tokens"] ?? ""] = fields["time_us"] }
+            return result
+        }
+        let own = try times(file), reference = try times(tp1)
+        return Set(own.filter { layer, rows in reference[layer] == rows }.keys)
     }
 
     /// Vidur's per-operator medians by token count and tp (several runs of one shape are reduced to their median).

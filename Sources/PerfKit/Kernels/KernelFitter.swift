@@ -46,11 +46,16 @@ public enum KernelFitter {
         for kind in ElementwiseKind.allCases {
             let group = samples.filter { $0.kernelClass == .elementwise(kind) }
             guard !group.isEmpty else { continue }
-            let start = current.elementwise[kind] ?? ElementwiseKernel(efficiency: 1, floorNs: 2_500)
-            let x = minimize(group, gpu: gpu, start: [logit(start.efficiency / ElementwiseKernel.maxEfficiency), log(start.floorNs)]) {
-                KernelParameters(source: "", elementwise: [kind: elementwise($0, exact)])
+            // Bytes past the L2 share stream from DRAM as the GEMMs' weights do: the GPU's one DRAM efficiency.
+            let dram = result.gemm?.memoryEfficiency ?? 0.9
+            // The L2 share makes the loss multimodal (where the spill begins), so several starts compete.
+            let starts: [[Double]] = [[1, 0.5], [2, 0.25], [3, 0.9], [3.5, 0.1]].map {
+                [logit($0[0] / ElementwiseKernel.maxEfficiency), logit($0[1]), log(2_500)]
             }
-            result.elementwise[kind] = elementwise(x)
+            let x = starts.map { start in
+                minimize(group, gpu: gpu, start: start) { KernelParameters(source: "", elementwise: [kind: elementwise($0, dram: dram, exact)]) }
+            }.min { loss(group, gpu: gpu, kind: kind, elementwise($0, dram: dram, exact)) < loss(group, gpu: gpu, kind: kind, elementwise($1, dram: dram, exact)) }!
+            result.elementwise[kind] = elementwise(x, dram: dram)
         }
         return result
     }
@@ -69,18 +74,19 @@ public enum KernelFitter {
                                  parameters: @escaping ([Double]) -> KernelParameters,
                                  allReduce: @escaping ([Double]) -> AllReduceModel = { _ in AllReduceModel(busBytesPerNs: 1) }) -> [Double] {
         let weights = groupWeights(samples)
-        let loss: ([Double]) -> Double = { x in
-            let set = parameters(x)
-            let reduce = allReduce(x)
-            var total = 0.0
-            for (index, sample) in samples.enumerated() {
-                let modelled = sample.modelledNs(gpu: gpu, parameters: set, allReduce: reduce) ?? sample.measuredNs
-                let error = log(modelled / sample.measuredNs)
-                total += weights[index] * error * error
-            }
-            return total.isFinite ? total : .greatestFiniteMagnitude
+        return NelderMead.minimize({ squaredLogError(samples, weights: weights, gpu: gpu, parameters: parameters($0), allReduce: allReduce($0)) }, start: start)
+    }
+
+    /// The weighted sum of squared log errors of `samples` under `parameters`.
+    private static func squaredLogError(_ samples: [KernelSample], weights: [Double], gpu: GPUSpec, parameters: KernelParameters,
+                                        allReduce: AllReduceModel) -> Double {
+        var total = 0.0
+        for (index, sample) in samples.enumerated() {
+            let modelled = sample.modelledNs(gpu: gpu, parameters: parameters, allReduce: allReduce) ?? sample.measuredNs
+            let error = log(modelled / sample.measuredNs)
+            total += weights[index] * error * error
         }
-        return NelderMead.minimize(loss, start: start)
+        return total.isFinite ? total : .greatestFiniteMagnitude
     }
 
     /// 1 / (samples in the sample's group), so that every group weighs the same.
@@ -111,7 +117,14 @@ public enum KernelFitter {
                         decodeEfficiency: rounded(sigmoid(x[3])), decodeSequenceNs: rounded(max(0, exp(x[4]) - 1)), floorNs: rounded(exp(x[5])))
     }
 
-    private static func elementwise(_ x: [Double], _ rounded: (Double) -> Double = fourDigits) -> ElementwiseKernel {
-        ElementwiseKernel(efficiency: rounded(ElementwiseKernel.maxEfficiency * sigmoid(x[0])), floorNs: rounded(exp(x[1])))
+    /// The L2 share's multiple of DRAM bandwidth up to 4, the share of L2 filled, the floor; `dram` is fixed.
+    private static func elementwise(_ x: [Double], dram: Double, _ rounded: (Double) -> Double = fourDigits) -> ElementwiseKernel {
+        ElementwiseKernel(efficiency: dram, l2Efficiency: rounded(ElementwiseKernel.maxEfficiency * sigmoid(x[0])),
+                          l2Fraction: rounded(sigmoid(x[1])), floorNs: rounded(exp(x[2])))
+    }
+
+    private static func loss(_ samples: [KernelSample], gpu: GPUSpec, kind: ElementwiseKind, _ kernel: ElementwiseKernel) -> Double {
+        squaredLogError(samples, weights: groupWeights(samples), gpu: gpu,
+                        parameters: KernelParameters(source: "", elementwise: [kind: kernel]), allReduce: AllReduceModel(busBytesPerNs: 1))
     }
 }

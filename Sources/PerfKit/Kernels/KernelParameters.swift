@@ -50,7 +50,11 @@ public struct KernelParameters: Sendable, Hashable, Codable {
         for kind in ElementwiseKind.allCases where result.elementwise[kind] == nil {
             let fits = donors.compactMap { $0.elementwise[kind] }
             if !fits.isEmpty {
-                result.elementwise[kind] = ElementwiseKernel(efficiency: Self.mean(fits.map(\.efficiency)), floorNs: Self.mean(fits.map(\.floorNs)))
+                let l2Efficiencies = fits.compactMap(\.l2Efficiency), l2Fractions = fits.compactMap(\.l2Fraction)
+                let withL2 = !l2Efficiencies.isEmpty && l2Efficiencies.count == fits.count && l2Fractions.count == fits.count
+                result.elementwise[kind] = ElementwiseKernel(
+                    efficiency: Self.mean(fits.map(\.efficiency)), l2Efficiency: withL2 ? Self.mean(l2Efficiencies) : nil,
+                    l2Fraction: withL2 ? Self.mean(l2Fractions) : nil, floorNs: Self.mean(fits.map(\.floorNs)))
             }
         }
         return result
@@ -91,6 +95,10 @@ extension KernelParameters {
             guard let kernel = elementwise[kind] else { continue }
             fields += [("elementwise.\(kind.rawValue).efficiency", kernel.efficiency, 1e-6...ElementwiseKernel.maxEfficiency),
                        ("elementwise.\(kind.rawValue).floor_ns", kernel.floorNs, size)]
+            if let l2Efficiency = kernel.l2Efficiency {
+                fields.append(("elementwise.\(kind.rawValue).l2_efficiency", l2Efficiency, 1e-6...ElementwiseKernel.maxEfficiency))
+            }
+            if let l2Fraction = kernel.l2Fraction { fields.append(("elementwise.\(kind.rawValue).l2_fraction", l2Fraction, 0...1)) }
         }
         return fields
     }
