@@ -17,8 +17,12 @@ struct Replica {
     var running: [Int] = []
     /// End of the iteration in flight, ns; `Int64.max` when idle.
     var busyUntilNs: Int64 = .max
+    /// Start of the iteration in flight, ns.
+    var busySinceNs: Int64 = 0
     /// The iteration in flight: slot and tokens computed for it.
     var batch: [(slot: Int, tokens: Int)] = []
+    /// Tokens of the iteration in flight.
+    var batchTokens = 0
     var iterations = 0
     /// Prompt tokens looked up in the prefix cache at first admissions, and those found, since the last take.
     var prefixQueriedTokens = 0
@@ -41,6 +45,14 @@ struct Replica {
         kv.totalBlocks > 0 ? Double(kv.usedBlocks + kv.blocks(forTokens: waitingTokens)) / Double(kv.totalBlocks) : 0
     }
     var outstanding: Int { waiting.count + running.count }
+
+    /// Tokens a request routed here at `now` would wait behind: those not yet computed, less the share of the
+    /// iteration in flight that has elapsed (a step nearly done holds up a new prompt for little of its tokens).
+    func tokensAhead(now: Int64) -> Double {
+        guard !isIdle, busyUntilNs > busySinceNs else { return Double(uncomputedTokens) }
+        let elapsed = Double(min(max(now - busySinceNs, 0), busyUntilNs - busySinceNs)) / Double(busyUntilNs - busySinceNs)
+        return Double(uncomputedTokens) - elapsed * Double(batchTokens)
+    }
     var hasWork: Bool { !waiting.isEmpty || !running.isEmpty }
 
     /// Forms the next batch and returns its duration in ns, or nil when nothing can run.

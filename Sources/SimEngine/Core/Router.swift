@@ -3,8 +3,9 @@ public enum RouterPolicy: String, Sendable, CaseIterable, Codable {
     case roundRobin = "round_robin"
     /// The replica with the fewest unfinished requests.
     case leastOutstanding = "least_outstanding"
-    /// The replica with the least KV still to compute: tokens routed to it and not yet in its cache, so a burst
-    /// routed before it holds blocks still counts (ties: least KV committed, then the next in turn).
+    /// The replica with the least KV still to compute: tokens routed to it and not yet in its cache (less the elapsed
+    /// share of the step in flight), so a burst routed before it holds blocks still counts (ties: least KV committed,
+    /// then the next in turn).
     case leastKV = "least_kv"
     /// The replica holding the longest cached prefix of the prompt, unless the load is unbalanced
     /// (SGLang router's cache-aware policy): then, and when no replica holds half the prompt, `least_kv`'s choice.
@@ -26,8 +27,8 @@ struct Router {
 
     init(policy: RouterPolicy) { self.policy = policy }
 
-    /// The replica for a request of `tokens` prompt tokens whose shareable blocks hash to `hashes`.
-    mutating func choose(_ replicas: [Replica], hashes: [UInt64], tokens: Int) -> Int {
+    /// The replica for a request of `tokens` prompt tokens whose shareable blocks hash to `hashes`, arriving at `now` ns.
+    mutating func choose(_ replicas: [Replica], hashes: [UInt64], tokens: Int, now: Int64) -> Int {
         switch policy {
         case .roundRobin:
             defer { next = (next + 1) % replicas.count }
@@ -35,27 +36,28 @@ struct Router {
         case .leastOutstanding:
             return replicas.indices.min { (replicas[$0].outstanding, $0) < (replicas[$1].outstanding, $1) }!
         case .leastKV:
-            return leastKV(replicas)
+            return leastKV(replicas, now: now)
         case .prefix:
             let loads = replicas.map(\.outstanding)
             let (low, high) = (loads.min()!, loads.max()!)
-            if high - low > Self.balanceAbsolute && Double(high) > Double(low) * Self.balanceRelative { return leastKV(replicas) }
+            if high - low > Self.balanceAbsolute && Double(high) > Double(low) * Self.balanceRelative { return leastKV(replicas, now: now) }
             let maxBlocks = max(0, tokens - 1) / max(1, replicas[0].kv.blockSize)
             let hits = replicas.map { $0.kv.lookup(hashes, maxBlocks: maxBlocks).blocks }
             let best = replicas.indices.max { (hits[$0], -loads[$0], -$0) < (hits[$1], -loads[$1], -$1) }!
             let cached = Double(hits[best] * replicas[best].kv.blockSize)
-            return tokens > 0 && cached >= Self.cacheThreshold * Double(tokens) ? best : leastKV(replicas)
+            return tokens > 0 && cached >= Self.cacheThreshold * Double(tokens) ? best : leastKV(replicas, now: now)
         }
     }
 
     /// Tokens still to compute rank first: they are the prefill queue a new prompt waits behind, while blocks held by
     /// decoding requests delay it little. Ties go round the replicas in turn, so equal replicas share a burst.
-    private mutating func leastKV(_ replicas: [Replica]) -> Int {
+    private mutating func leastKV(_ replicas: [Replica], now: Int64) -> Int {
         let count = replicas.count
         let start = next
+        let ahead = replicas.map { $0.tokensAhead(now: now) }
         let chosen = replicas.indices.min {
-            (replicas[$0].uncomputedTokens, replicas[$0].committedKV, ($0 - start + count) % count)
-                < (replicas[$1].uncomputedTokens, replicas[$1].committedKV, ($1 - start + count) % count)
+            (ahead[$0], replicas[$0].committedKV, ($0 - start + count) % count)
+                < (ahead[$1], replicas[$1].committedKV, ($1 - start + count) % count)
         }!
         next = (chosen + 1) % count
         return chosen

@@ -249,7 +249,7 @@ public struct ServingEngine: Sendable {
             state.uniqueID = enqueuedCount
         }
         enqueuedCount += 1
-        let replica = router.choose(replicas, hashes: state.blockHashes, tokens: spec.inputTokens)
+        let replica = router.choose(replicas, hashes: state.blockHashes, tokens: spec.inputTokens, now: spec.arrival.nanoseconds)
         state.replica = replica
         let slot: Int
         if let free = freeSlots.popLast() {
@@ -286,6 +286,8 @@ public struct ServingEngine: Sendable {
         // Saturates rather than traps: rows are at most 100 s, but a long run on an absurd table could still add up.
         let (end, overflow) = now.nanoseconds.addingReportingOverflow(max(1, scheduled.durationNs))
         replicas[index].busyUntilNs = overflow ? .max - 1 : end
+        replicas[index].busySinceNs = now.nanoseconds
+        replicas[index].batchTokens = replicas[index].batch.reduce(0) { $0 + $1.tokens }
         replicas[index].iterations += 1
         metrics.iterations += 1
         if scheduled.extrapolated { metrics.extrapolatedIterations += 1 }
