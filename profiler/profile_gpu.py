@@ -13,7 +13,10 @@ from pathlib import Path
 sys.dont_write_bytecode = True  # no __pycache__ in the checkout
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import torch  # noqa: E402
+try:
+    import torch  # noqa: E402
+except ModuleNotFoundError:
+    sys.exit("error: the profiler needs PyTorch: pip install torch (CUDA wheels for a GPU; see profiler/README.md)")
 
 import attention  # noqa: E402
 import bundle  # noqa: E402

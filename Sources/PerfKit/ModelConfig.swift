@@ -19,11 +19,13 @@ public struct ModelConfig: Sendable, Hashable {
     /// Bytes per weight and activation element (2 for fp16/bf16).
     public var bytesPerElement: Int
     public var tieWordEmbeddings: Bool
+    /// The Hugging Face id as Hugging Face spells it (`Qwen/Qwen3-32B`), from the config's `_name_or_path`; else `id`.
+    public var huggingFaceID: String
 
     public init(
         id: String, family: ModelFamily, hiddenSize: Int, intermediateSize: Int, numHiddenLayers: Int,
         numAttentionHeads: Int, numKeyValueHeads: Int, headDim: Int, vocabSize: Int,
-        maxPositionEmbeddings: Int, bytesPerElement: Int = 2, tieWordEmbeddings: Bool = false
+        maxPositionEmbeddings: Int, bytesPerElement: Int = 2, tieWordEmbeddings: Bool = false, huggingFaceID: String? = nil
     ) {
         self.id = id
         self.family = family
@@ -37,6 +39,7 @@ public struct ModelConfig: Sendable, Hashable {
         self.maxPositionEmbeddings = maxPositionEmbeddings
         self.bytesPerElement = bytesPerElement
         self.tieWordEmbeddings = tieWordEmbeddings
+        self.huggingFaceID = huggingFaceID ?? id
     }
 
     /// Parses and checks an HF config; errors name `file` and the field.
@@ -90,7 +93,8 @@ public struct ModelConfig: Sendable, Hashable {
             vocabSize: try reader.positiveInt("vocab_size"),
             maxPositionEmbeddings: try reader.positiveInt("max_position_embeddings"),
             bytesPerElement: bytes,
-            tieWordEmbeddings: (fields["tie_word_embeddings"] as? Bool) ?? (family == .opt))
+            tieWordEmbeddings: (fields["tie_word_embeddings"] as? Bool) ?? (family == .opt),
+            huggingFaceID: (fields["_name_or_path"] as? String).flatMap { $0.caseInsensitiveCompare(id) == .orderedSame ? $0 : nil })
     }
 
     private static func bytesPerElement(dtype: String) -> Int? {

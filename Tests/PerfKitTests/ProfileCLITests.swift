@@ -21,6 +21,23 @@ import Testing
         #expect(try LatencyTable.load(from: out).rows.count == 2123)
     }
 
+    @Test func anExportedBundleSpellsTheModelAsHuggingFaceDoes() async throws {
+        // LLMServingSim finds a bundle by <HW>/<org>/<model>: Qwen's org is "Qwen", our config folder "qwen".
+        let out = try RepositoryData.temporaryFolder()
+        let result = try await run(["export", "--format", "lss-bundle", "--hardware", "RTX4090", "--model", "qwen/Qwen3-8B", "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let meta = out.appendingPathComponent("RTX4090/Qwen/Qwen3-8B/bf16/meta.yaml")
+        #expect(try String(contentsOf: meta, encoding: .utf8).contains("model: Qwen/Qwen3-8B"))
+    }
+
+    @Test func importRefusesABundleOfAnotherGPUNamingMetaYAML() async throws {
+        let out = try RepositoryData.temporaryFolder().appendingPathComponent("h100.csv")
+        let result = try await run(["import", "--from", "lss-bundle", Self.bundle, "--hardware", "H100", "--model", "meta-llama/Llama-3.1-8B", "--out", out.path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("meta.yaml:5: the profile was measured on RTX4090, not H100"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
     @Test func validateReportsFoldersAndExitsZeroWithoutErrors() async throws {
         let result = try await run(["validate", Self.bundle])
         #expect(result.status == 0, "\(result.stdout)")

@@ -76,3 +76,14 @@ struct ProfilerScriptTests {
         "\(row.model),\(row.layerName),\(row.input),\(row.kvCache),\(row.latencyNs),\(row.tp)"
     }
 }
+
+/// Without PyTorch the profiler says what it needs instead of a traceback.
+@Suite(.enabled(if: ProfilerPython.interpreter == nil, "PyTorch is importable: the missing-PyTorch message is not shown"))
+struct ProfilerWithoutTorchTests {
+    @Test func itNamesPyTorchAndExitsNonZero() throws {
+        let script = RepositoryData.root.appendingPathComponent("profiler/profile_gpu.py").path
+        let result = try ProfilerPython.run(ProcessInfo.processInfo.environment["LLMSERVINGSIM_PYTHON"] ?? "python3", [script, "--help"])
+        #expect(result.status != 0)
+        #expect(result.output.contains("the profiler needs PyTorch") && !result.output.contains("Traceback"), "\(result.output)")
+    }
+}

@@ -19,6 +19,23 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("summary.json").path))
     }
 
+    @Test func aBundleGivenByPathServesTheModelItMeasuredUnlessToldOtherwise() async throws {
+        // The measured-profiles issue's own command: LLMServingSim's trace on their RTX 4090 bundle, no --model.
+        let root = Tool.repositoryRoot
+        let bundle = root.appendingPathComponent("profiles/measured/LLMServingSim/RTX4090/meta-llama/Llama-3.1-8B").path
+        let trace = root.appendingPathComponent("runs/LLMServingSim/workloads/sharegpt-llama-3.1-8b-300-sps10.jsonl").path
+        let result = try await Tool.run("simulate", [
+            "run", "--trace", trace, "--hardware", "RTX4090", "--profile", bundle, "--max-num-batched-tokens", "2048", "--no-progress",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("note: model meta-llama/Llama-3.1-8B from the bundle's meta.yaml"), "\(result.stderr)")
+        #expect(result.stdout.contains("meta-llama/Llama-3.1-8B on RTX4090") && result.stdout.contains("requests: 300 completed"))
+        // A --model the bundle did not measure is still refused, naming meta.yaml's line.
+        let other = try await Tool.run("simulate", ["run", "--profile", bundle, "--model", "qwen/Qwen3-8B", "--requests", "5", "--no-progress"])
+        #expect(other.status != 0)
+        #expect(other.stderr.contains("meta.yaml:9") && other.stderr.contains("not qwen/Qwen3-8B"), "\(other.stderr)")
+    }
+
     @Test func aProfileThatIsNotShippedListsWhatIs() throws {
         #expect {
             try TestEngines.loader.engine(model: "qwen/Qwen3-8B", hardware: "H100", profile: "measured")

@@ -40,7 +40,7 @@ public struct BundleExporter: Sendable {
         guard maxKV <= model.maxPositionEmbeddings else {
             throw PerfKitError("--max-kv \(maxKV) is past \(model.id)'s context of \(model.maxPositionEmbeddings)")
         }
-        let variant = out.appendingPathComponent("\(gpu.name)/\(model.id)/\(Self.variant(model))")
+        let variant = out.appendingPathComponent("\(gpu.name)/\(model.huggingFaceID)/\(Self.variant(model))")
         let fileManager = FileManager.default
         if fileManager.fileExists(atPath: variant.path) {
             guard force else { throw PerfKitError("already exists; pass --force to replace it", location: variant.path) }
@@ -177,7 +177,7 @@ public struct BundleExporter: Sendable {
             gpu: '\(gpu.description)'
             hardware: \(gpu.name)
             architecture: \(model.family.rawValue)
-            model: \(model.id)
+            model: \(model.huggingFaceID)
             variant: \(Self.variant(model))
             tp_degrees: [\(tps.map(String.init).joined(separator: ", "))]
             engine_effective:

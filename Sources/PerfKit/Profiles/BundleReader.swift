@@ -22,7 +22,7 @@ public enum BundleReader {
         guard variants.count == 1 else {
             throw PerfKitError(
                 variants.isEmpty
-                    ? "not an LLMServingSim bundle: no meta.yaml here or in a variant subfolder"
+                    ? "not an LLMServingSim bundle (no meta.yaml here or in a variant subfolder) nor a Vidur model folder (compute/<gpu>/<org>/<model>/ holding mlp.csv)"
                     : "several variants (\(variants.joined(separator: ", "))): give the variant folder",
                 location: url.path)
         }

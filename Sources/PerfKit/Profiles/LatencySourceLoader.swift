@@ -28,6 +28,15 @@ public struct LatencySourceLoader: Sendable {
         return try source(path: URL(fileURLWithPath: profile), model: model, gpu: gpu, tp: tp)
     }
 
+    /// The GPU and model a `--profile` bundle folder was measured for (its meta.yaml), so a command given only the
+    /// bundle runs what it measured; nil for `measured`, Vidur folders, CSVs and paths that are not bundles.
+    public static func bundleIdentity(profile: String?) -> (hardware: String, model: String)? {
+        guard let profile, profile != "measured",
+              let variant = try? BundleReader.variantFolder(URL(fileURLWithPath: profile)),
+              let meta = try? BundleMeta(url: variant.appendingPathComponent("meta.yaml")) else { return nil }
+        return (meta.hardware, meta.model)
+    }
+
     /// A source from a path: a bundle folder, a Vidur folder or one of our CSVs.
     public func source(path url: URL, model: ModelConfig, gpu: GPUSpec, tp: Int) throws(PerfKitError) -> any LatencySource {
         var isFolder: ObjCBool = false

@@ -4,8 +4,14 @@
 /// as our per-sequence attention rows. Vidur's `add` joins `post_layernorm` (vLLM fuses the residual add into the
 /// norm); attention, final norm and lm_head, which a Vidur folder lacks, are copied from our table.
 public enum ProfileImporter {
-    /// Rows of `profile` for `model` on `hardware` (our names), at the profile's tp.
+    /// Rows of `profile` for `model` on `hardware` (our names), at the profile's tp; a profile measured on another GPU
+    /// is refused, as `simulate` refuses it.
     public static func rows(_ profile: MeasuredProfile, model: ModelConfig, hardware: String, fallback: LatencyTable? = nil) throws(PerfKitError) -> [LatencyRow] {
+        guard ProfileNames.sameGPU(profile.hardware, hardware) else {
+            let message = "the profile was measured on \(profile.hardware), not \(hardware): pass --hardware \(profile.hardware)"
+            if let meta = profile.meta { throw PerfKitError(message, file: meta.file, line: meta.yaml.line("hardware")) }
+            throw PerfKitError(message, location: profile.source)
+        }
         var rows: [LatencyRow] = []
         func add(_ layer: LayerName, _ input: Int, _ kv: Int, _ ns: Int64) {
             rows.append(LatencyRow(hardware: hardware, model: model.id, layerName: layer.rawValue, input: input, kvCache: kv, latencyNs: max(1, ns), tp: profile.tp))

@@ -12,8 +12,8 @@ struct Run: ParsableCommand {
             """)
 
     @Option(help: "Folder holding model_configs/, perf_model/ and hardware/.") var dataDir: String?
-    @Option(help: "Model id.") var model: String = "meta-llama/Llama-3.1-8B-Instruct"
-    @Option(help: "GPU name.") var hardware: String = "A100"
+    @Option(help: "Model id (default: a --profile bundle's model, else meta-llama/Llama-3.1-8B-Instruct).") var model: String?
+    @Option(help: "GPU name (default: a --profile bundle's GPU, else A100).") var hardware: String?
     @Option(parsing: .unconditional, help: "Tensor-parallel degree of each replica.") var tp: Int = 1
     @Option(parsing: .unconditional, help: "Replicas behind the router.") var replicas: Int = 1
     @Option(help: "round_robin, least_outstanding, least_kv or prefix.") var router: RouterPolicy = .roundRobin
@@ -66,7 +66,9 @@ struct Run: ParsableCommand {
             reserveFullSequence: schedulerReserveFullIsl)
         let data: DataDirectory
         do { data = try DataDirectory.locate(explicit: dataDir) } catch { throw SimEngineError(error) }
-        var engine = try EngineLoader(data: data).engine(
+        let loader = try EngineLoader(data: data)
+        let (model, hardware) = resolvedModelAndHardware(loader: loader)
+        var engine = try loader.engine(
             model: model, hardware: hardware, tp: tp, replicas: replicas, config: config, router: router, tableFile: table, profile: profile)
         if profile != nil { FileHandle.standardError.write(Data("latencies: \(engine.latencySource.provenance)\n".utf8)) }
         for note in engine.latencySource.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
@@ -103,7 +105,7 @@ struct Run: ParsableCommand {
         _ engine: inout ServingEngine, workload: W, count: Int, slo: ServiceLevelObjective
     ) throws(SimEngineError) -> SimulationRunner.Outcome where W.Element == RequestSpec {
         let outFolder = out.map { URL(fileURLWithPath: $0) }
-        let writer = try outFolder.map { folder throws(SimEngineError) in try RequestCSVWriter(url: folder.appendingPathComponent("requests.csv"), model: model) }
+        let writer = try outFolder.map { folder throws(SimEngineError) in try RequestCSVWriter(url: folder.appendingPathComponent("requests.csv"), model: engine.model.id) }
         let progress = ProgressBar(total: count, enabled: !noProgress && isatty(STDERR_FILENO) == 1)
         do {
             let outcome = try SimulationRunner.run(
@@ -134,5 +136,18 @@ struct Run: ParsableCommand {
 
     private func write(_ data: Data, to url: URL) throws(SimEngineError) {
         do { try AtomicFile.write(data, to: url) } catch { throw SimEngineError(error) }
+    }
+
+    /// `--model` and `--hardware`, else what a `--profile` bundle measured (said on stderr), else the defaults.
+    private func resolvedModelAndHardware(loader: EngineLoader) -> (model: String, hardware: String) {
+        let measured = LatencySourceLoader.bundleIdentity(profile: profile)
+        let bundleModel = measured.map { identity in
+            loader.models.models.first { ProfileNames.sameModel($0.id, identity.model) }?.id ?? identity.model
+        }
+        if let measured, model == nil || hardware == nil {
+            let taken = [model == nil ? "model \(bundleModel!)" : nil, hardware == nil ? "hardware \(measured.hardware)" : nil].compactMap { $0 }
+            FileHandle.standardError.write(Data("note: \(taken.joined(separator: " and ")) from the bundle's meta.yaml\n".utf8))
+        }
+        return (model ?? bundleModel ?? "meta-llama/Llama-3.1-8B-Instruct", hardware ?? measured?.hardware ?? "A100")
     }
 }
