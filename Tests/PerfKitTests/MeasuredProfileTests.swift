@@ -52,6 +52,8 @@ import Testing
         ("attention.csv", nil, "attention.csv: missing file"),
         ("dense.csv", "act_fn,2,fast\n", "dense.csv:3:10: time_us must be a number, found \"fast\""),
         ("dense.csv", "act_fn,2,-3.1\n", "dense.csv:3:10: time_us must not be negative"),
+        ("dense.csv", "act_fn,2,0\n", "dense.csv:3:10: time_us must be positive"),
+        ("attention.csv", "0,0,2,16,0.0\n", "attention.csv:3:10: time_us must be positive"),
         ("dense.csv", "act_fn,1,2.5\n", "dense.csv:3: duplicate key (act_fn, tokens=1); first at line 2"),
         ("per_sequence.csv", "lm_head,x,1\n", "per_sequence.csv:3:9: sequences must be a non-negative integer"),
         ("attention.csv", "0,0,1,16,9.31067\n", "attention.csv:3: duplicate key (0,0,1,16); first at line 2"),

@@ -75,7 +75,7 @@ public enum BundleReader {
             let name = csv.text(row, 0)
             guard !name.isEmpty else { throw PerfKitError("layer must not be empty", file: csv.file, line: row.line, column: 1) }
             let key = try csv.count(row, 1)
-            let micros = try csv.time(row, 2)
+            let micros = try csv.positiveTime(row, 2)
             if let earlier = seen[name]?[key] {
                 throw PerfKitError("duplicate key (\(name), \(columns[1])=\(key)); first at line \(earlier)", file: csv.file, line: row.line)
             }
@@ -102,7 +102,7 @@ public enum BundleReader {
         points.reserveCapacity(csv.rows.count)
         for row in csv.rows {
             let key = GridKey(prefillChunk: try csv.count(row, 0), kvPrefill: try csv.count(row, 1), decodeCount: try csv.count(row, 2), kvDecode: try csv.count(row, 3))
-            let micros = try csv.time(row, 4)
+            let micros = try csv.positiveTime(row, 4)
             if let first = seen.updateValue(row.line, forKey: key) {
                 throw PerfKitError("duplicate key (\(key.prefillChunk),\(key.kvPrefill),\(key.decodeCount),\(key.kvDecode)); first at line \(first)", file: csv.file, line: row.line)
             }

@@ -145,6 +145,16 @@ public struct ProfileCSV: Sendable {
         return value
     }
 
+    /// Cell `index` of `row` as a measured kernel time: finite and above zero (no kernel takes no time).
+    public func positiveTime(_ row: Row, _ index: Int) throws(PerfKitError) -> Double {
+        let value = try time(row, index)
+        guard value > 0 else {
+            throw PerfKitError("\(header[index]) must be positive: no kernel takes no time, found \(text(row, index))",
+                               file: file, line: row.line, column: columnNumber(row, index))
+        }
+        return value
+    }
+
     /// `digits[.digits]` parsed exactly as strtod would: an integer mantissa below 2^53 divided by an exact power of
     /// ten (at most 10^22) is one correctly rounded IEEE division (Clinger's fast path); nil for anything else.
     static func fastDecimal(_ cell: ArraySlice<UInt8>) -> Double? {

@@ -238,7 +238,7 @@ public struct ProfileValidator: Sendable {
 
     static func finding(_ error: PerfKitError, file: String) -> ValidationFinding {
         let rule: ValidationFinding.Rule = error.message.contains("duplicate key") ? .duplicateKey
-            : error.message.contains("must not be negative") ? .positiveLatency : .schema
+            : error.message.contains("must not be negative") || error.message.contains("must be positive") ? .positiveLatency : .schema
         let parts = error.location.split(separator: ":")
         let line = parts.count >= 2 ? Int(parts[1]) ?? 0 : 0
         let location = parts.first.map(String.init) ?? file
