@@ -107,10 +107,10 @@ extension ReplSession {
             throw ReplError("\(input + kv) tokens exceed \(model)'s context of \(cost.model.maxPositionEmbeddings)", usage: ReplHelp.usage("latency"))
         }
         let breakdown = cost.breakdown(sequences: Array(repeating: (input: input, kvCache: kv), count: batch), emitting: batch)
-        // The engine profile adds the host's time per step and the sampler where the source has none.
+        // The engine profile adds the host time per step not hidden behind the GPU (the sampler is in the kernels).
         let timing = cost.iteration(sequences: Array(repeating: (input: input, kvCache: kv), count: batch), emitting: batch)
         let gpuNs = Int64(timing.ns.rounded(.up))
-        let stepNs = scheduler.engine.stepNs(gpuNs: gpuNs, sequences: batch, emitting: batch, addsSampler: !cost.includesSampler)
+        let stepNs = scheduler.engine.stepNs(gpuNs: gpuNs, sequences: batch)
         let gpuMs = Double(gpuNs) / 1e6
         let milliseconds = Double(stepNs) / 1e6
         let hostMs = milliseconds - gpuMs
@@ -135,7 +135,7 @@ extension ReplSession {
             .map { "\($0.name) \(String(format: "%.0f", $0.totalNs / breakdown.totalNs * 100)) %" }.joined(separator: ", ")
         let warning = extrapolated.isEmpty ? "" : "; extrapolated past the table's points: \(extrapolated.joined(separator: ", "))"
         return "\(model) on \(hardware) tp=\(tp), \(phase.rawValue) batch \(batch) × (\(input) new, \(kv) cached): "
-            + "\(Formatting.milliseconds(milliseconds)) per iteration (GPU \(Formatting.milliseconds(gpuMs)) + host and sampler of \(scheduler.engine.name) \(Formatting.milliseconds(hostMs))), "
+            + "\(Formatting.milliseconds(milliseconds)) per iteration (GPU \(Formatting.milliseconds(gpuMs)) + host of \(scheduler.engine.name) not overlapped \(Formatting.milliseconds(hostMs))), "
             + "\(String(format: "%.0f", tokensPerSecond)) \(tokenKind) tokens/s (largest: \(top))\(warning)"
     }
 }

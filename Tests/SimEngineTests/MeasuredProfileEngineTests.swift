@@ -61,7 +61,7 @@ import Testing
         #expect(source is MeasuredLatencySource)
         func iterationNs(_ sequences: [(input: Int, kvCache: Int)]) -> Int64 {
             engine.config.engine.stepNs(
-                gpuNs: Int64(source.iteration(sequences: sequences, emitting: 1).ns.rounded(.up)), sequences: 1, emitting: 1, addsSampler: false)
+                gpuNs: Int64(source.iteration(sequences: sequences, emitting: 1).ns.rounded(.up)), sequences: 1)
         }
         let record = try #require(TestEngines.records(&engine, [RequestSpec(id: 0, inputTokens: 512, outputTokens: 3, arrival: .zero)])[0])
         #expect(record.ttft.nanoseconds == iterationNs([(512, 0)]))

@@ -6,7 +6,7 @@ import Testing
 @Suite struct PhysicsTests {
     func iterationNs(_ cost: IterationCost, _ shapes: [(input: Int, kvCache: Int)], emitting: Int) -> Int64 {
         SchedulerConfig().engine.stepNs(
-            gpuNs: Int64(cost.ns(sequences: shapes, emitting: emitting).rounded(.up)), sequences: shapes.count, emitting: emitting, addsSampler: true)
+            gpuNs: Int64(cost.ns(sequences: shapes, emitting: emitting).rounded(.up)), sequences: shapes.count)
     }
 
     @Test(arguments: [(128, 64), (1024, 32), (3000, 2)])

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct PrefixCacheTests {
     func stepNs(_ cost: IterationCost, _ shapes: [(input: Int, kvCache: Int)]) -> Int64 {
-        SchedulerConfig().engine.stepNs(gpuNs: Int64(cost.ns(sequences: shapes, emitting: 1).rounded(.up)), sequences: shapes.count, emitting: 1, addsSampler: true)
+        SchedulerConfig().engine.stepNs(gpuNs: Int64(cost.ns(sequences: shapes, emitting: 1).rounded(.up)), sequences: shapes.count)
     }
 
     func tokens(_ count: Int, from start: UInt32 = 0) -> PromptContent { .tokens((0..<UInt32(count)).map { start + $0 }) }

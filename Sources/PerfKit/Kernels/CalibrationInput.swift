@@ -126,23 +126,26 @@ public enum CalibrationInput {
             case "act_fn": shape = .elementwise(.activation, bytes: 3 * tokens * mlp * b)
             case "embedding": shape = .elementwise(.embedding, bytes: 2 * tokens * h * b)
             case "qk_norm": shape = .elementwise(.qkNorm, bytes: 2 * tokens * (qWidth + kvWidth) * b)
-            default: continue  // sampler and other host-side rows belong to engine profiles
+            case "sampler": shape = .elementwise(.sampler, bytes: ElementwiseKind.samplerBytes(sequences: tokens, vocabSize: model.vocabSize))
+            default: continue
             }
             samples.append(KernelSample(shape: shape, bytesPerElement: b, measuredNs: ns, group: "\(label) \(layer)"))
         }
         return (meta.gpu, samples)
     }
 
-    /// The layers of a tp > 1 `dense.csv` whose every time equals tp1's: LLMServingSim's profiler measures its
-    /// `tp_stable` layers (norms, Qwen3's qk_norm) at tp 1 only and copies the rows (`replicate_tp_stable`), so they
-    /// time tp 1's shapes, not this shard's, and are not samples of their own.
+    /// The layers of a tp > 1 `dense.csv` or `per_sequence.csv` whose every time equals tp1's: LLMServingSim's
+    /// profiler measures its `tp_stable` layers (norms, Qwen3's qk_norm, the sampler) at tp 1 only and copies the rows
+    /// (`replicate_tp_stable`), so they time tp 1's shapes, not this shard's, and are not samples of their own.
     private static func replicatedLayers(_ file: URL, tp: Int) throws(PerfKitError) -> Set<String> {
-        guard tp > 1, file.lastPathComponent == "dense.csv" else { return [] }
-        let tp1 = file.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("tp1/dense.csv")
+        let name = file.lastPathComponent
+        guard tp > 1, name == "dense.csv" || name == "per_sequence.csv" else { return [] }
+        let tp1 = file.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("tp1/\(name)")
         guard FileManager.default.fileExists(atPath: tp1.path) else { return [] }
+        let key = name == "dense.csv" ? "tokens" : "sequences"
         func times(_ url: URL) throws(PerfKitError) -> [String: [String: String]] {
             var result: [String: [String: String]] = [:]
-            for (_, fields) in try table(url) { result[fields["layer"] ?? "", default: [:]][fields["tokens"] ?? ""] = fields["time_us"] }
+            for (_, fields) in try table(url) { result[fields["layer"] ?? "", default: [:]][fields[key] ?? ""] = fields["time_us"] }
             return result
         }
         let own = try times(file), reference = try times(tp1)

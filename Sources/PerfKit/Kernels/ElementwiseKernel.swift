@@ -10,6 +10,16 @@ public enum ElementwiseKind: String, Sendable, Hashable, Codable, CaseIterable, 
     case embedding
     /// Qwen3's per-head RMSNorm of q and k, one kernel for both.
     case qkNorm = "qk_norm"
+    /// vLLM's sampler over the batch's logits (temperature, softmax, random sampling): its few kernels timed as one,
+    /// the floor carrying their launches, by `samplerBytes`.
+    case sampler
+
+    /// The bytes the sampler is timed by: two passes over the fp32 logits of the whole vocabulary (gathered from the
+    /// tp shards) for each sequence that samples. Two passes fit LLMServingSim's measured samplers best (one or three
+    /// missed by 13-26 % or 7-26 %).
+    public static func samplerBytes(sequences: Double, vocabSize: Int) -> Double {
+        2 * sequences * Double(vocabSize) * 4
+    }
 }
 
 /// Fitted parameters of one element-wise kernel: a floor plus its bytes, those that stay in the L2 cache (activations

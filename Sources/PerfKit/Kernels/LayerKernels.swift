@@ -32,7 +32,10 @@ extension GPUSpec {
         case .downProj: return linear(h, mlp)
         case .fc1: return linear(mlp, h)
         case .fc2: return linear(h, mlp)
-        case .lmHead: return linear(shard.vocab, h)
+        case .lmHead:
+            // Our lm_head row is LLMServingSim's lm_head + sampler: the tokens it is timed for are sampled.
+            let sampler = kernels.elementwise[.sampler].map { $0.ns(bytes: ElementwiseKind.samplerBytes(sequences: n, vocabSize: model.vocabSize), gpu: self) }
+            return linear(shard.vocab, h) + (sampler ?? 0)
         case .inputLayernorm, .postLayernorm, .finalLayernorm: return elementwise(.norm)
         case .rope: return elementwise(.rotary)
         case .actFn: return elementwise(.activation)

@@ -127,18 +127,18 @@ public struct BundleExporter: Sendable {
         return text
     }
 
-    /// Our lm_head, split into LLMServingSim's `lm_head` and `sampler`: the sampler is given the time to read the
-    /// batch's fp32 logits once as the GPU's fitted element-wise kernel does, at most half of the total.
+    /// Our lm_head, split into LLMServingSim's `lm_head` and `sampler`: the sampler is given the GPU's fitted sampler
+    /// kernel's time, at most half of the total (our lm_head rows hold both).
     private func perSequence(_ source: Source, gpu: GPUSpec) -> String {
-        let pass = gpu.kernels?.elementwise[.activation] ?? ElementwiseKernel(efficiency: 1, floorNs: 0)
+        let samplerKernel = gpu.kernels?.elementwise[.sampler] ?? ElementwiseKernel(efficiency: 1, floorNs: 0)
         let model = source.compiled.model
         let own = (source.exact[LayerName.lmHead.rawValue]?.keys ?? [:].keys).filter { $0 % 1_000_003 == 0 }.map { $0 / 1_000_003 }
         let grid = Set(Self.tokenGrid(upTo: maxNumSeqs)).union(own.filter { $0 >= 1 && $0 <= maxNumSeqs }).sorted()
         var lmHead = "", sampler = ""
         for sequences in grid {
             let total = source.dense(.lmHead, sequences)
-            let logitsBytes = Double(sequences * model.vocabSize / source.compiled.tp * 4)
-            let sample = min((total / 2).rounded(.down), pass.ns(bytes: logitsBytes, gpu: gpu).rounded())
+            let bytes = ElementwiseKind.samplerBytes(sequences: Double(sequences), vocabSize: model.vocabSize)
+            let sample = min((total / 2).rounded(.down), samplerKernel.ns(bytes: bytes, gpu: gpu).rounded())
             lmHead += "lm_head,\(sequences),\(Self.micros(total - sample))\n"
             sampler += "sampler,\(sequences),\(Self.micros(sample))\n"
         }

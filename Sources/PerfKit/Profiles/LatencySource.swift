@@ -20,13 +20,11 @@ public protocol LatencySource: Sendable {
     var provenance: String { get }
     /// Things a user should be told once about how the source is used.
     var notes: [String] { get }
-    /// One iteration of `sequences`, each (new tokens, cached tokens), of which `emitting` emit a token.
+    /// One iteration of `sequences`, each (new tokens, cached tokens), of which `emitting` emit a token (and are
+    /// sampled: the sampler is in the time).
     func iteration(sequences: [(input: Int, kvCache: Int)], emitting: Int) -> IterationTiming
     /// The same iteration, layer by layer, for display.
     func breakdown(sequences: [(input: Int, kvCache: Int)], emitting: Int) -> IterationBreakdown
-    /// True when the iteration time already holds the sampler (a bundle's measured `sampler`), so the engine
-    /// profile must not add its own.
-    var includesSampler: Bool { get }
 }
 
 extension IterationCost: LatencySource {
@@ -34,7 +32,6 @@ extension IterationCost: LatencySource {
     public var hardware: String { table.hardware }
     public var tp: Int { table.tp }
     public var notes: [String] { [] }
-    public var includesSampler: Bool { false }
 
     /// Extrapolated when the batch's tokens pass the rows of the block's dense layers.
     public func iteration(sequences: [(input: Int, kvCache: Int)], emitting: Int) -> IterationTiming {

@@ -9,9 +9,7 @@ public struct MeasuredLatencySource: LatencySource {
     public let tp: Int
     public let allReduce: AllReduceModel
     public let notes: [String]
-    /// Bundles measure the sampler (`per_sequence.csv`); Vidur profiles do not.
-    public var includesSampler: Bool { profile.format == .lssBundle }
-    /// Our table, for what a Vidur folder lacks (attention, final norm, lm_head); nil for bundles.
+    /// Our table, for what a Vidur folder lacks (attention, final norm, lm_head with the sampler); nil for bundles.
     public let fallback: ModelLatencyTable?
     @usableFromInline let prologue: [MeasuredCurve]
     @usableFromInline let block: [(curve: MeasuredCurve, calls: Double)]

@@ -1,6 +1,6 @@
-/// A serving framework's own time per engine step, apart from the model's kernels (which the latency tables hold):
-/// host work per step and per sequence, the sampler when the latency source has none, and whether that host
-/// work overlaps the GPU (vLLM's async scheduling). Sources of each preset: docs/SCHEDULER.md.
+/// A serving framework's own time per engine step, apart from the model's kernels (which the latency sources hold,
+/// the sampler's included): host work per step and per sequence, and whether that host work overlaps the GPU (vLLM's
+/// async scheduling). Sources of each preset: docs/SCHEDULER.md.
 public struct EngineProfile: Sendable, Hashable, Codable {
     /// Preset name (`vllm-0.19`).
     public var name: String
@@ -8,31 +8,25 @@ public struct EngineProfile: Sendable, Hashable, Codable {
     public var stepHostNs: Int64
     /// Host time per sequence in the step, ns.
     public var sequenceHostNs: Int64
-    /// Sampler time of a step on the GPU, fixed part, ns (added for latency sources without a sampler).
-    public var samplerBaseNs: Int64
-    /// Sampler time per sequence that samples a token, ns.
-    public var samplerSequenceNs: Int64
     /// Whether the host prepares step n + 1 while the GPU runs step n, so a step takes the longer of the two
     /// (vLLM ≥ 0.9 with async scheduling) instead of their sum.
     public var overlapsHost: Bool
 
-    public init(name: String, stepHostNs: Int64, sequenceHostNs: Int64, samplerBaseNs: Int64, samplerSequenceNs: Int64, overlapsHost: Bool) {
+    public init(name: String, stepHostNs: Int64, sequenceHostNs: Int64, overlapsHost: Bool) {
         self.name = name
         self.stepHostNs = stepHostNs
         self.sequenceHostNs = sequenceHostNs
-        self.samplerBaseNs = samplerBaseNs
-        self.samplerSequenceNs = samplerSequenceNs
         self.overlapsHost = overlapsHost
     }
 
     /// vLLM 0.19 (V1 engine, CUDA graphs, async scheduling on).
     public static let vllm019 = EngineProfile(
-        name: "vllm-0.19", stepHostNs: 1_000_000, sequenceHostNs: 10_000, samplerBaseNs: 25_000, samplerSequenceNs: 600, overlapsHost: true)
+        name: "vllm-0.19", stepHostNs: 1_000_000, sequenceHostNs: 10_000, overlapsHost: true)
     /// vLLM 0.6 (V0 engine, async output processing only): scheduling and input preparation stall the GPU.
     public static let vllm06 = EngineProfile(
-        name: "vllm-0.6", stepHostNs: 2_500_000, sequenceHostNs: 25_000, samplerBaseNs: 60_000, samplerSequenceNs: 1_000, overlapsHost: false)
+        name: "vllm-0.6", stepHostNs: 2_500_000, sequenceHostNs: 25_000, overlapsHost: false)
     /// No framework time: the kernels alone, plus what `--cpu-overhead-ms` adds (the simulator's model before profiles).
-    public static let none = EngineProfile(name: "none", stepHostNs: 0, sequenceHostNs: 0, samplerBaseNs: 0, samplerSequenceNs: 0, overlapsHost: false)
+    public static let none = EngineProfile(name: "none", stepHostNs: 0, sequenceHostNs: 0, overlapsHost: false)
 
     public static let presets: [EngineProfile] = [.vllm019, .vllm06, .none]
 
@@ -51,11 +45,9 @@ public struct EngineProfile: Sendable, Hashable, Codable {
         return copy
     }
 
-    /// A step's wall time, ns, from its kernels' time `gpuNs`, `sequences` in the batch and `emitting` that sample.
-    @inlinable public func stepNs(gpuNs: Int64, sequences: Int, emitting: Int, addsSampler: Bool) -> Int64 {
-        let sampler = addsSampler && emitting > 0 ? samplerBaseNs + samplerSequenceNs * Int64(emitting) : 0
-        let device = gpuNs + sampler
+    /// A step's wall time, ns, from its kernels' time `gpuNs` (the sampler's included) and `sequences` in the batch.
+    @inlinable public func stepNs(gpuNs: Int64, sequences: Int) -> Int64 {
         let host = stepHostNs + sequenceHostNs * Int64(sequences)
-        return overlapsHost ? max(device, host) : device + host
+        return overlapsHost ? max(gpuNs, host) : gpuNs + host
     }
 }

@@ -74,8 +74,7 @@ struct Replica {
             if computed + entry.tokens == states[entry.slot].numTokens { emitting += 1 }
         }
         let timing = cost.iteration(sequences: shapes, emitting: emitting)
-        let stepNs = config.engine.stepNs(gpuNs: Int64(timing.ns.rounded(.up)), sequences: batch.count, emitting: emitting,
-                                          addsSampler: !cost.includesSampler)
+        let stepNs = config.engine.stepNs(gpuNs: Int64(timing.ns.rounded(.up)), sequences: batch.count)
         return (stepNs, timing.extrapolated)
     }
 

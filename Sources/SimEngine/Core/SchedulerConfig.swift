@@ -67,9 +67,9 @@ public struct SchedulerConfig: Sendable, Hashable, Codable {
         guard activationReserveBytes >= 0, longPrefillTokenThreshold >= 0 else {
             throw SimEngineError("activation reserve and long_prefill_token_threshold must not be negative", location: "scheduler")
         }
-        let times = [engine.stepHostNs, engine.sequenceHostNs, engine.samplerBaseNs, engine.samplerSequenceNs]
+        let times = [engine.stepHostNs, engine.sequenceHostNs]
         guard times.allSatisfy({ $0 >= 0 && $0 <= 10_000_000_000 }) else {
-            throw SimEngineError("host and sampler times must be between 0 and 10 s", location: "engine")
+            throw SimEngineError("host times must be between 0 and 10 s", location: "engine")
         }
         if let numGpuBlocksOverride, numGpuBlocksOverride < 1 {
             throw SimEngineError("must be at least 1, found \(numGpuBlocksOverride)", location: "num_gpu_blocks")

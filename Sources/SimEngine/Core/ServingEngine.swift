@@ -115,7 +115,7 @@ public struct ServingEngine: Sendable {
     public func loneRequestNs(input: Int, output: Int) -> Int64 {
         let cost = replicas[0].cost
         func step(_ gpuNs: Double) -> Int64 {
-            config.engine.stepNs(gpuNs: Int64(gpuNs.rounded(.up)), sequences: 1, emitting: 1, addsSampler: !cost.includesSampler)
+            config.engine.stepNs(gpuNs: Int64(gpuNs.rounded(.up)), sequences: 1)
         }
         let prefill = step(cost.iteration(sequences: [(input: input, kvCache: 0)], emitting: 1).ns)
         let decode = step(cost.iteration(sequences: [(input: 1, kvCache: input)], emitting: 1).ns)

@@ -79,8 +79,8 @@ struct Query: ParsableCommand {
                       + lpad(String(format: "%.3f", item.totalNs / 1e6), 11) + lpad(String(format: "%.1f%%", share), 8))
             }
             let gpuNs = Int64(timing.ns.rounded(.up))
-            let iterationNs = Double(engineProfile.stepNs(gpuNs: gpuNs, sequences: batch, emitting: batch, addsSampler: !cost.includesSampler))
-            print(String(format: "iteration: %.3f ms as simulate times it: kernels %.3f ms + host and sampler of engine %@ %.3f ms",
+            let iterationNs = Double(engineProfile.stepNs(gpuNs: gpuNs, sequences: batch))
+            print(String(format: "iteration: %.3f ms as simulate times it: kernels (sampler included) %.3f ms + host of engine %@ not overlapped %.3f ms",
                          iterationNs / 1e6, Double(gpuNs) / 1e6, engineProfile.name, (iterationNs - Double(gpuNs)) / 1e6)
                   + (timing.extrapolated ? " (extrapolated: outside the measured or tabulated points)" : ""))
             if phase == .decode {
