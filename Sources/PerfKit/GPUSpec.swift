@@ -19,6 +19,9 @@ public struct GPUSpec: Sendable, Hashable, Codable {
     public var interconnectGBps: Double
     /// L2 cache size as vendors quote it, MiB; nil where the spec does not give it (element-wise kernels then see none).
     public var l2CacheMB: Double?
+    /// Streaming multiprocessors; nil where the spec does not give it (mixed-batch attention then fits a whole KV
+    /// group in one wave).
+    public var smCount: Double?
     /// Kernel parameters fitted by `perfkit calibrate`; after loading a catalog, every class is filled.
     public var kernels: KernelParameters?
     /// All-reduce parameters fitted to measured curves, where there are some.
@@ -33,6 +36,7 @@ public struct GPUSpec: Sendable, Hashable, Codable {
         case architecture
         case interconnectGBps = "interconnect_gbps"
         case l2CacheMB = "l2_cache_mb"
+        case smCount = "sm_count"
         case kernels
         case allReduce = "all_reduce"
     }
@@ -57,6 +61,9 @@ public struct GPUSpec: Sendable, Hashable, Codable {
         ]
         for (field, value) in positive where !(value > 0) {
             throw PerfKitError("GPU \(name): field \"\(field)\" must be positive, found \(value)", location: file)
+        }
+        if let smCount, !(smCount >= 1 && smCount <= 100_000) {
+            throw PerfKitError("GPU \(name): field \"sm_count\" must be a positive count, found \(smCount)", location: file)
         }
         if let l2CacheMB, !(l2CacheMB >= 0 && l2CacheMB.isFinite) {
             throw PerfKitError("GPU \(name): field \"l2_cache_mb\" must be a non-negative number, found \(l2CacheMB)", location: file)

@@ -56,9 +56,9 @@ import Testing
         #expect(attention.points > 8_000)
         #expect(attention.medianPercent <= 15, "\(gpuName) attention median \(attention.medianPercent) %")
         // Per-sequence costs are fitted on decode-only and prefill-only batches (they were 26-32 % and 7-10 % while one
-        // fit also served the mixed ones), the mixed batches' decodes as one tile per query head (were 14-16 % with
-        // one cost factor per GPU, 20-22 % before).
-        let bounds: [AttentionMix: Double] = [.decodeOnly: 10, .prefillOnly: 12, .mixed: 13]
+        // fit also served the mixed ones), the mixed batches' decodes as one tile per query head in waves that share
+        // a KV group's DRAM reads (were 11 % with one L2 multiple per GPU, 14-16 % with one cost factor, 20-22 % before).
+        let bounds: [AttentionMix: Double] = [.decodeOnly: 10, .prefillOnly: 12, .mixed: 10]
         for (mix, bound) in bounds {
             let figure = try #require(errors.attentionByMix[mix], "\(gpuName) \(mix.rawValue)")
             #expect(figure.medianPercent <= bound, "\(gpuName) attention \(mix.rawValue) median \(figure.medianPercent) %")
@@ -96,10 +96,10 @@ import Testing
         let bounds: [ElementwiseKind: Double] = [.norm: 20, .rotary: 30, .activation: 30, .embedding: 25]
         for row in rows {
             if let attention = row.error.byClass[.attention] {
-                // RTX PRO 6000's FlashAttention prefill reaches 50 % of its datasheet peak, RTX 4090's 81 %: with only
-                // these two GPUs measured, the held-out prefill parameters are the other GPU's.
-                let bound: Double = row.gpu == "RTX4090" ? 20 : 30
-                #expect(attention.medianPercent <= bound, "\(row.gpu) held-out attention median \(attention.medianPercent) %")
+                // RTX PRO 6000's FlashAttention prefill reaches 67 % of what its GEMMs do, RTX 4090's 82 %: held out,
+                // each takes the other's share (was 28.4 % for RTX PRO 6000 with the other's absolute efficiency and
+                // one L2 multiple for mixed batches).
+                #expect(attention.medianPercent <= 20, "\(row.gpu) held-out attention median \(attention.medianPercent) %")
             }
             guard row.gpu.hasPrefix("RTX") else { continue }
             for (kind, bound) in bounds {

@@ -40,10 +40,36 @@ import Testing
     @Test func noQueryHeadStreamsBelowItsKVHeadsDRAMTraffic() throws {
         let gpu = try RepositoryData.gpu("RTXPRO6000")
         var kernel = try #require(gpu.kernels?.attention)
-        kernel.mixedHeadBandwidth = 4
-        let heads = AttentionKernel.Heads(query: 32, keyValue: 32, dimension: 128, bytesPerElement: 2)
-        let mixedBatch = try #require(MixedBatchAttention(kernel: kernel, heads: heads, gpu: gpu))
-        #expect(mixedBatch.perTokenNs >= 32 * 2 * 128 * 2 / gpu.peakBytesPerNs)
+        kernel.mixedL2Efficiency = 4
+        for heads in [AttentionKernel.Heads(query: 32, keyValue: 32, dimension: 128, bytesPerElement: 2),
+                      AttentionKernel.Heads(query: 32, keyValue: 8, dimension: 128, bytesPerElement: 2)] {
+            let mixedBatch = try #require(MixedBatchAttention(kernel: kernel, heads: heads, gpu: gpu))
+            for (decodes, context) in [(1, 4096), (64, 2048), (256, 16_384)] {
+                let bytes = heads.keyValue * 2 * heads.dimension * heads.bytesPerElement * Double(decodes * context)
+                #expect(mixedBatch.ns(decodes: decodes, contextTokens: decodes * context, longestContext: context) >= bytes / gpu.peakBytesPerNs)
+                let passes = mixedBatch.dramPasses(decodes: decodes, contextTokens: decodes * context)
+                #expect(passes >= 1 && passes <= heads.query / heads.keyValue)
+            }
+        }
+    }
+
+    @Test func aKVGroupSplitAcrossWavesRereadsFromDRAMOnceItsBytesOutgrowL2() throws {
+        // RTX 4090, Llama-3.1-8B (4 query heads per KV head), a 512-token chunk beside the decodes (attention.csv):
+        // 64 decodes keep a group in one wave, 128 split it; at 1,024 cached tokens one KV head's 67 MB still fit the
+        // 72 MB L2, at 2,048 they do not, and the measured time triples (1,545 → 4,579 µs) where the tokens double.
+        let gpu = try RepositoryData.gpu("RTX4090")
+        let model = try RepositoryData.model("meta-llama/Llama-3.1-8B")
+        let mixedBatch = try #require(MixedBatchAttention(model: model, tp: 1, gpu: gpu))
+        #expect(mixedBatch.dramPasses(decodes: 64, contextTokens: 64 * 2049) < 1.5)
+        #expect(mixedBatch.dramPasses(decodes: 128, contextTokens: 128 * 1025) < 2)
+        #expect(mixedBatch.dramPasses(decodes: 128, contextTokens: 128 * 2049) > 2.5)
+        let attention = try #require(gpu.kernels?.attention)
+        let heads = AttentionKernel.Heads(query: 32, keyValue: 8, dimension: 128, bytesPerElement: 2)
+        for (decodes, context, measuredUs) in [(64, 2048, 1236.07), (128, 1024, 1544.91), (128, 2048, 4578.64), (128, 4096, 9090.2)] {
+            let batch = [(input: 512, kvCache: 0)] + Array(repeating: (input: 1, kvCache: context), count: decodes)
+            let modelled = attention.batchNs(batch, heads: heads, gpu: gpu) / 1_000
+            #expect(abs(modelled / measuredUs - 1) < 0.2, "\(decodes) × \(context): \(modelled) µs against \(measuredUs)")
+        }
     }
 
     @Test func iterationCostAppliesTheGPUsFitOnlyToMixedBatches() throws {
@@ -61,7 +87,7 @@ import Testing
     @Test func aSpecWithoutTheMixedFitCostsMixedDecodesAsTheirRows() throws {
         let json = #"{"prefill_efficiency":0.5,"prefill_half_context":40,"key_latency_ns":18,"decode_efficiency":0.85,"decode_sequence_ns":88,"floor_ns":9800}"#
         let kernel = try JSONDecoder().decode(AttentionKernel.self, from: Data(json.utf8))
-        #expect(kernel.mixedHeadBandwidth == nil)
+        #expect(kernel.mixedL2Efficiency == nil)
         let heads = AttentionKernel.Heads(query: 32, keyValue: 8, dimension: 128, bytesPerElement: 2)
         #expect(MixedBatchAttention(kernel: kernel, heads: heads, gpu: try RepositoryData.gpu("RTXPRO6000")) == nil)
     }

@@ -14,18 +14,21 @@ public struct AttentionKernel: Sendable, Hashable, Codable {
     public var decodeSequenceNs: Double
     /// Time of one attention kernel launch, paid once per batch, ns.
     public var floorNs: Double
-    /// Multiple of DRAM bandwidth one query head's K/V stream reaches in a batch that also holds a prefill chunk
-    /// (≤ 4: the group's repeated reads come from L2); nil when the GPU has no mixed-batch fit (`MixedBatchAttention`).
-    public var mixedHeadBandwidth: Double?
+    /// In a batch that also holds a prefill chunk: the multiple of DRAM bandwidth at which a query head re-reads its
+    /// group's K/V from L2 (≤ 4); nil when the GPU has no mixed-batch fit (`MixedBatchAttention`).
+    public var mixedL2Efficiency: Double?
     /// Fixed tensor work of one query head's tile of a decode sequence in such a batch (its padded rows over the first
     /// keys, its epilogue), FLOPs at peak: a compute cost, so it follows the GPU's FLOP rate.
     public var mixedHeadFlops: Double?
+    /// Decode tiles one SM runs at once in such a batch: with the SM count, how many query heads of a KV group share
+    /// one wave (and so one DRAM read of its K/V).
+    public var mixedTilesPerSM: Double?
 
     enum CodingKeys: String, CodingKey {
         case prefillEfficiency = "prefill_efficiency", prefillHalfContext = "prefill_half_context"
         case keyLatencyNs = "key_latency_ns", decodeEfficiency = "decode_efficiency"
         case decodeSequenceNs = "decode_sequence_ns", floorNs = "floor_ns"
-        case mixedHeadBandwidth = "mixed_head_bandwidth", mixedHeadFlops = "mixed_head_flops"
+        case mixedL2Efficiency = "mixed_l2_efficiency", mixedHeadFlops = "mixed_head_flops", mixedTilesPerSM = "mixed_tiles_per_sm"
     }
 
     /// The shape of one layer's attention on one GPU.

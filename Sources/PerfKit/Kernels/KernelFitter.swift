@@ -32,14 +32,22 @@ public enum KernelFitter {
             if !unmixed.isEmpty && !mixed.isEmpty {
                 let perSequence = fitted
                 let limit = ElementwiseKernel.maxEfficiency
-                let mix = minimize(mixed, gpu: gpu, start: [logit((start.mixedHeadBandwidth ?? 1) / limit), log(start.mixedHeadFlops ?? 5e6)]) {
+                func kernel(_ x: [Double], _ rounded: (Double) -> Double) -> KernelParameters {
                     var kernel = perSequence
-                    kernel.mixedHeadBandwidth = limit * sigmoid($0[0])
-                    kernel.mixedHeadFlops = exp($0[1])
+                    kernel.mixedL2Efficiency = rounded(limit * sigmoid(x[0]))
+                    kernel.mixedHeadFlops = rounded(exp(x[1]))
+                    kernel.mixedTilesPerSM = rounded(exp(x[2]))
                     return KernelParameters(source: "", attention: kernel)
                 }
-                fitted.mixedHeadBandwidth = fourDigits(limit * sigmoid(mix[0]))
-                fitted.mixedHeadFlops = fourDigits(exp(mix[1]))
+                // Where a KV group splits across waves makes the loss multimodal, so two starts compete.
+                let weights = groupWeights(mixed)
+                let mix = [[2.0, 5e6, 1.0], [3.0, 8e6, 2.0]].map { start in
+                    minimize(mixed, gpu: gpu, start: [logit(start[0] / limit), log(start[1]), log(start[2])]) { kernel($0, exact) }
+                }.min {
+                    squaredLogError(mixed, weights: weights, gpu: gpu, parameters: kernel($0, exact), allReduce: AllReduceModel(busBytesPerNs: 1))
+                        < squaredLogError(mixed, weights: weights, gpu: gpu, parameters: kernel($1, exact), allReduce: AllReduceModel(busBytesPerNs: 1))
+                }!
+                fitted = kernel(mix, fourDigits).attention!
             }
             result.attention = fitted
         }

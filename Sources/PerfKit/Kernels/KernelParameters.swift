@@ -36,14 +36,19 @@ public struct KernelParameters: Sendable, Hashable, Codable {
         if result.attention == nil {
             let fits = donors.compactMap(\.attention)
             if !fits.isEmpty {
+                // FlashAttention's tensor work runs on the tensor cores at the clocks the GEMMs see: its efficiency
+                // carries over as a share of the GEMMs', where the donors and this GPU have GEMM fits.
+                let shares = donors.compactMap { donor in donor.attention.flatMap { a in donor.gemm.map { a.prefillEfficiency / $0.computeEfficiency } } }
+                let prefill = shares.count == fits.count ? result.gemm.map { min(1, Self.mean(shares) * $0.computeEfficiency) } : nil
                 result.attention = AttentionKernel(
-                    prefillEfficiency: Self.mean(fits.map(\.prefillEfficiency)), prefillHalfContext: Self.mean(fits.map(\.prefillHalfContext)),
+                    prefillEfficiency: prefill ?? Self.mean(fits.map(\.prefillEfficiency)), prefillHalfContext: Self.mean(fits.map(\.prefillHalfContext)),
                     keyLatencyNs: Self.mean(fits.map(\.keyLatencyNs)), decodeEfficiency: Self.mean(fits.map(\.decodeEfficiency)),
                     decodeSequenceNs: Self.mean(fits.map(\.decodeSequenceNs)), floorNs: Self.mean(fits.map(\.floorNs)))
-                let bandwidths = fits.compactMap(\.mixedHeadBandwidth), headFlops = fits.compactMap(\.mixedHeadFlops)
-                if !bandwidths.isEmpty && bandwidths.count == headFlops.count {
-                    result.attention?.mixedHeadBandwidth = Self.mean(bandwidths)
+                let l2 = fits.compactMap(\.mixedL2Efficiency), headFlops = fits.compactMap(\.mixedHeadFlops), tiles = fits.compactMap(\.mixedTilesPerSM)
+                if !l2.isEmpty && l2.count == fits.count && headFlops.count == fits.count && tiles.count == fits.count {
+                    result.attention?.mixedL2Efficiency = Self.mean(l2)
                     result.attention?.mixedHeadFlops = Self.mean(headFlops)
+                    result.attention?.mixedTilesPerSM = Self.mean(tiles)
                 }
             }
         }
@@ -88,8 +93,9 @@ extension KernelParameters {
                        ("attention.prefill_half_context", attention.prefillHalfContext, size),
                        ("attention.key_latency_ns", attention.keyLatencyNs, size),
                        ("attention.decode_sequence_ns", attention.decodeSequenceNs, size), ("attention.floor_ns", attention.floorNs, size)]
-            if let bandwidth = attention.mixedHeadBandwidth { fields.append(("attention.mixed_head_bandwidth", bandwidth, 1e-6...ElementwiseKernel.maxEfficiency)) }
+            if let l2 = attention.mixedL2Efficiency { fields.append(("attention.mixed_l2_efficiency", l2, 1e-6...ElementwiseKernel.maxEfficiency)) }
             if let headFlops = attention.mixedHeadFlops { fields.append(("attention.mixed_head_flops", headFlops, size)) }
+            if let tiles = attention.mixedTilesPerSM { fields.append(("attention.mixed_tiles_per_sm", tiles, 1e-3...64)) }
         }
         for kind in ElementwiseKind.allCases {
             guard let kernel = elementwise[kind] else { continue }

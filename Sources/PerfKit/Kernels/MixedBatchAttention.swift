@@ -1,9 +1,23 @@
+import Foundation
+
 /// What the decode sequences of a batch that also holds a prefill chunk cost in one attention layer. vLLM 0.19 runs
 /// such a batch through FlashAttention's varlen kernel without split-KV or GQA packing: every query head of a decode
-/// walks its sequence's K and V in a tile of its own, the group's repeated reads partly served from L2.
+/// walks its sequence's K and V in a tile of its own. Tiles run in waves, sequences fastest: the query heads of a KV
+/// group that share a wave read its K/V from DRAM once and from L2 after; a group split across waves reads it from
+/// DRAM again unless one KV head's bytes over all the decodes still sit in L2.
 public struct MixedBatchAttention: Sendable, Hashable {
-    /// Time per cached token of one decode sequence, all the shard's query heads together, ns.
-    public let perTokenNs: Double
+    /// Query heads per KV head, and KV heads, of the shard.
+    public let groupSize: Double
+    public let kvHeads: Double
+    /// Bytes of one KV head's K and V per cached token.
+    public let bytesPerTokenPerKVHead: Double
+    /// Bytes per ns of a K/V stream from DRAM, and of a re-read from L2.
+    public let dramBytesPerNs: Double
+    public let l2BytesPerNs: Double
+    /// The GPU's L2 capacity, bytes.
+    public let l2Bytes: Double
+    /// Decode tiles running at once (SMs × tiles per SM); infinite when the GPU's SM count is unknown.
+    public let concurrentTiles: Double
     /// Fixed time per decode sequence (its query heads' tiles), ns.
     public let perSequenceNs: Double
     /// Serial time per key of one tile, ns: the longest decode's walk bounds the share from below.
@@ -11,10 +25,16 @@ public struct MixedBatchAttention: Sendable, Hashable {
 
     /// The share for `heads` on `gpu` from a fitted kernel; nil when the kernel has no mixed-batch fit.
     public init?(kernel: AttentionKernel, heads: AttentionKernel.Heads, gpu: GPUSpec) {
-        guard let bandwidth = kernel.mixedHeadBandwidth, let headFlops = kernel.mixedHeadFlops else { return nil }
-        // Each KV head's bytes come from DRAM at least once, however many query heads share them.
-        let multiple = min(bandwidth, heads.query / heads.keyValue)
-        perTokenNs = heads.query * 2 * heads.dimension * heads.bytesPerElement / (gpu.peakBytesPerNs * multiple)
+        guard let l2Efficiency = kernel.mixedL2Efficiency, let headFlops = kernel.mixedHeadFlops, let tilesPerSM = kernel.mixedTilesPerSM else {
+            return nil
+        }
+        groupSize = heads.query / heads.keyValue
+        kvHeads = heads.keyValue
+        bytesPerTokenPerKVHead = 2 * heads.dimension * heads.bytesPerElement
+        dramBytesPerNs = gpu.peakBytesPerNs * kernel.decodeEfficiency
+        l2BytesPerNs = gpu.peakBytesPerNs * min(l2Efficiency, ElementwiseKernel.maxEfficiency)
+        l2Bytes = gpu.l2CacheBytes
+        concurrentTiles = gpu.smCount.map { $0 * tilesPerSM } ?? .infinity
         perSequenceNs = heads.query * headFlops / gpu.peakFlopsPerNs
         keyLatencyNs = kernel.keyLatencyNs
     }
@@ -25,8 +45,21 @@ public struct MixedBatchAttention: Sendable, Hashable {
         self.init(kernel: kernel, heads: ModelShard(model: model, tp: tp).attentionHeads, gpu: gpu)
     }
 
+    /// DRAM reads of each KV head's bytes (1 to the group size) when `decodes` sequences hold `contextTokens` in all.
+    @inlinable public func dramPasses(decodes: Int, contextTokens: Int) -> Double {
+        // The share of a group one wave holds, and the chance a later wave still finds the K/V in L2.
+        let share = max(1 / groupSize, min(1, concurrentTiles / Double(max(decodes, 1)) / groupSize))
+        let kvHeadBytes = Double(contextTokens) * bytesPerTokenPerKVHead
+        let ratio = l2Bytes > 0 ? kvHeadBytes / l2Bytes : .infinity
+        let inL2 = 1 / (1 + ratio * ratio * ratio * ratio)
+        return 1 + (1 / share - 1) * (1 - inL2)
+    }
+
     /// The decodes' time, ns: `decodes` sequences holding `contextTokens` tokens in all, the longest `longestContext`.
     @inlinable public func ns(decodes: Int, contextTokens: Int, longestContext: Int) -> Double {
-        max(Double(decodes) * perSequenceNs + Double(contextTokens) * perTokenNs, Double(longestContext) * keyLatencyNs)
+        let dram = dramPasses(decodes: decodes, contextTokens: contextTokens)
+        let kvHeadBytes = Double(contextTokens) * bytesPerTokenPerKVHead
+        let stream = kvHeads * kvHeadBytes * (dram / dramBytesPerNs + (groupSize - dram) / l2BytesPerNs)
+        return max(Double(decodes) * perSequenceNs + stream, Double(longestContext) * keyLatencyNs)
     }
 }

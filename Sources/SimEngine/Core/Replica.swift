@@ -17,12 +17,12 @@ struct Replica {
     var running: [Int] = []
     /// End of the iteration in flight, ns; `Int64.max` when idle.
     var busyUntilNs: Int64 = .max
-    /// Start of the iteration in flight, ns.
-    var busySinceNs: Int64 = 0
     /// The iteration in flight: slot and tokens computed for it.
     var batch: [(slot: Int, tokens: Int)] = []
     /// Tokens of the iteration in flight.
     var batchTokens = 0
+    /// Step time and tokens, each averaged over the recent steps (weight 0.2 on the newest): the replica's pace.
+    var recentStepNs = 0.0, recentStepTokens = 0.0
     var iterations = 0
     /// Prompt tokens looked up in the prefix cache at first admissions, and those found, since the last take.
     var prefixQueriedTokens = 0
@@ -46,12 +46,20 @@ struct Replica {
     }
     var outstanding: Int { waiting.count + running.count }
 
-    /// Tokens a request routed here at `now` would wait behind: those not yet computed, less the share of the
-    /// iteration in flight that has elapsed (a step nearly done holds up a new prompt for little of its tokens).
-    func tokensAhead(now: Int64) -> Double {
-        guard !isIdle, busyUntilNs > busySinceNs else { return Double(uncomputedTokens) }
-        let elapsed = Double(min(max(now - busySinceNs, 0), busyUntilNs - busySinceNs)) / Double(busyUntilNs - busySinceNs)
-        return Double(uncomputedTokens) - elapsed * Double(batchTokens)
+    /// Recent time per token computed, ns; nil before the first step.
+    var nsPerToken: Double? { recentStepTokens > 0 ? recentStepNs / recentStepTokens : nil }
+
+    /// How long a prompt routed here at `now` would wait before its own prefill starts, ns: the rest of the step in
+    /// flight, then the tokens queued behind it at `nsPerToken` (the replica's own pace, else `fallbackNsPerToken`).
+    func waitNs(now: Int64, fallbackNsPerToken: Double) -> Double {
+        let queued = Double(uncomputedTokens - (isIdle ? 0 : batchTokens)) * (nsPerToken ?? fallbackNsPerToken)
+        return isIdle ? queued : Double(max(0, busyUntilNs - now)) + queued
+    }
+
+    /// Folds a step of `tokens` taking `ns` into the recent pace.
+    mutating func recordStep(ns: Int64, tokens: Int) {
+        recentStepNs = 0.8 * recentStepNs + 0.2 * Double(ns)
+        recentStepTokens = 0.8 * recentStepTokens + 0.2 * Double(tokens)
     }
     var hasWork: Bool { !waiting.isEmpty || !running.isEmpty }
 

@@ -3,9 +3,9 @@ public enum RouterPolicy: String, Sendable, CaseIterable, Codable {
     case roundRobin = "round_robin"
     /// The replica with the fewest unfinished requests.
     case leastOutstanding = "least_outstanding"
-    /// The replica with the least KV still to compute: tokens routed to it and not yet in its cache (less the elapsed
-    /// share of the step in flight), so a burst routed before it holds blocks still counts (ties: least KV committed,
-    /// then the next in turn).
+    /// The replica with the least KV still to compute, as time: the rest of its step in flight plus the tokens routed
+    /// to it and not yet in its cache at its recent pace, so a burst routed before it holds blocks still counts
+    /// (ties: least KV committed, then the next in turn).
     case leastKV = "least_kv"
     /// The replica holding the longest cached prefix of the prompt, unless the load is unbalanced
     /// (SGLang router's cache-aware policy): then, and when no replica holds half the prompt, `least_kv`'s choice.
@@ -49,12 +49,15 @@ struct Router {
         }
     }
 
-    /// Tokens still to compute rank first: they are the prefill queue a new prompt waits behind, while blocks held by
-    /// decoding requests delay it little. Ties go round the replicas in turn, so equal replicas share a burst.
+    /// The wait for tokens still to compute ranks first: they are the prefill queue a new prompt waits behind, while
+    /// blocks held by decoding requests delay it little. Ties go round the replicas in turn, so equal replicas share a
+    /// burst. A replica that has not stepped yet is paced as the others are on average.
     private mutating func leastKV(_ replicas: [Replica], now: Int64) -> Int {
         let count = replicas.count
         let start = next
-        let ahead = replicas.map { $0.tokensAhead(now: now) }
+        let paces = replicas.compactMap(\.nsPerToken)
+        let fallback = paces.isEmpty ? 1 : paces.reduce(0, +) / Double(paces.count)
+        let ahead = replicas.map { $0.waitNs(now: now, fallbackNsPerToken: fallback) }
         let chosen = replicas.indices.min {
             (ahead[$0], replicas[$0].committedKV, ($0 - start + count) % count)
                 < (ahead[$1], replicas[$1].committedKV, ($1 - start + count) % count)
