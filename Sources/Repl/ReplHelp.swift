@@ -9,7 +9,7 @@ public enum ReplHelp {
     }
 
     public static let entries: [Entry] = [
-        Entry(name: "use", usage: "use hardware GPU | use model ID | use tp N | use scheduler vllm|orca|static | use replicas N | use router round_robin|least_outstanding|least_kv",
+        Entry(name: "use", usage: "use hardware GPU | use model ID | use tp N | use scheduler vllm|orca|static | use replicas N | use router round_robin|least_outstanding|least_kv|prefix",
               summary: "Set the GPU, default model, tensor parallelism, scheduler, replicas or router of new engines"),
         Entry(name: "submit", usage: "submit [MODEL] INPUT OUTPUT [xN] [at TIME] [every SPAN]",
               summary: "Queue N requests of INPUT prompt and OUTPUT output tokens (TIME: 2s, +0.5s, 300ms; default now)"),

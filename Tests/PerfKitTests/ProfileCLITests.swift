@@ -30,6 +30,18 @@ import Testing
         #expect(try String(contentsOf: meta, encoding: .utf8).contains("model: Qwen/Qwen3-8B"))
     }
 
+    @Test func aFolderHoldingProfilesIsValidatedProfileByProfile() async throws {
+        let root = RepositoryData.root.appendingPathComponent("profiles/measured/LLMServingSim/RTXPRO6000").path
+        let result = try await run(["validate", root])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("Qwen/Qwen3-32B/bf16: ok") && result.stdout.contains("meta-llama/Llama-3.1-8B/bf16: ok"))
+        #expect(result.stdout.contains("2 file(s): 0 error(s)"), "\(result.stdout)")
+        // Where one profile is expected, the error names those below.
+        let query = try await run(["query", "--hardware", "RTXPRO6000", "--model", "qwen/Qwen3-32B", "--phase", "decode", "--profile", root])
+        #expect(query.status != 0)
+        #expect(query.stderr.contains("it holds 2 below, give one:"), "\(query.stderr)")
+    }
+
     @Test func importRefusesABundleOfAnotherGPUNamingMetaYAML() async throws {
         let out = try RepositoryData.temporaryFolder().appendingPathComponent("h100.csv")
         let result = try await run(["import", "--from", "lss-bundle", Self.bundle, "--hardware", "H100", "--model", "meta-llama/Llama-3.1-8B", "--out", out.path])

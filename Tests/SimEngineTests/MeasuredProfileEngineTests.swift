@@ -36,6 +36,15 @@ import Testing
         #expect(other.stderr.contains("meta.yaml:9") && other.stderr.contains("not qwen/Qwen3-8B"), "\(other.stderr)")
     }
 
+    @Test func measuredFindsAVidurProfileOfAnotherModelOfTheSameShape() async throws {
+        // Vidur measured Llama-2-70b-hf, whose operators have Llama-3.1-70B's shapes (80 layers, 8,192 wide, 8 KV heads).
+        let result = try await Tool.run("simulate", [
+            "--hardware", "H100", "--model", "meta-llama/Llama-3.1-70B-Instruct", "--tp", "4", "--profile", "measured", "--requests", "20", "--no-progress",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("latencies: Vidur profile") && result.stderr.contains("vidur/compute/h100/meta-llama/Llama-2-70b-hf tp4"), "\(result.stderr)")
+    }
+
     @Test func aProfileThatIsNotShippedListsWhatIs() throws {
         #expect {
             try TestEngines.loader.engine(model: "qwen/Qwen3-8B", hardware: "H100", profile: "measured")

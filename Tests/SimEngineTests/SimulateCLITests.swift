@@ -49,6 +49,8 @@ import Testing
         (["--model", "acme/None"], "unknown model"),
         (["--hardware", "MI300X"], "unknown GPU"),
         (["--model", "meta-llama/Llama-3.1-70B-Instruct", "--hardware", "A100"], "does not fit"),
+        (["--model", "meta-llama/Llama-3.1-70B-Instruct", "--hardware", "T4", "--num-gpu-blocks", "1000"], "its weights alone, 131.4 GiB, exceed"),
+        (["--requests", "0"], "at least 1"),
         (["--table", "fixtures/tables/llmservingsim_excerpt.csv", "--model", "qwen/Qwen3-8B"], "no rows for model qwen/Qwen3-8B"),
         (["--input-len", "uniform:9:3"], "min 9 is above max 3"),
         (["--rate", "0"], "rate"),
@@ -59,7 +61,7 @@ import Testing
     func badInputFailsClearlyAndLeavesNoReport(arguments: [String], message: String) async throws {
         let folder = temporaryFolder()
         let resolved = arguments.map { $0.hasPrefix("fixtures/") ? TestEngines.root.appendingPathComponent($0).path : $0 }
-        let size = resolved.contains("--trace") ? [] : ["--requests", "20"]
+        let size = resolved.contains("--trace") || resolved.contains("--requests") ? [] : ["--requests", "20"]
         let result = try await run(resolved + size + ["--out", folder.path])
         #expect(result.status == 1)
         #expect(result.stderr.contains(message), "\(result.stderr)")

@@ -20,9 +20,11 @@ public enum BundleReader {
         let children = ((try? fileManager.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
         let variants = children.filter { fileManager.fileExists(atPath: url.appendingPathComponent($0).appendingPathComponent("meta.yaml").path) }
         guard variants.count == 1 else {
+            let below = ProfileFolders.find(under: url).map(\.path)
+            let hint = below.isEmpty ? "" : "; it holds \(below.count) below, give one: \(below.prefix(3).joined(separator: ", "))\(below.count > 3 ? ", …" : "")"
             throw PerfKitError(
                 variants.isEmpty
-                    ? "not an LLMServingSim bundle (no meta.yaml here or in a variant subfolder) nor a Vidur model folder (compute/<gpu>/<org>/<model>/ holding mlp.csv)"
+                    ? "not an LLMServingSim bundle (no meta.yaml here or in a variant subfolder) nor a Vidur model folder (compute/<gpu>/<org>/<model>/ holding mlp.csv)\(hint)"
                     : "several variants (\(variants.joined(separator: ", "))): give the variant folder",
                 location: url.path)
         }

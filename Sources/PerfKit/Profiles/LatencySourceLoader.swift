@@ -17,7 +17,7 @@ public struct LatencySourceLoader: Sendable {
         }
         guard let profile else { return try table(file: tableFile, model: model, gpu: gpu, tp: tp) }
         if profile == "measured" {
-            guard let url = measured(gpu: gpu.name, model: model.id, tp: tp) else {
+            guard let url = measured(gpu: gpu.name, model: model, tp: tp) else {
                 let shipped = shippedProfiles().map { "\($0.hardware) \($0.model) tp\($0.tps.map(String.init).joined(separator: ","))" }
                 throw PerfKitError(
                     "no measured profile for \(model.id) on \(gpu.name) at tp=\(tp); shipped: \(shipped.joined(separator: "; "))",
@@ -112,9 +112,12 @@ public struct LatencySourceLoader: Sendable {
         return found
     }
 
-    /// The shipped profile for (gpu, model, tp), or nil.
-    public func measured(gpu: String, model: String, tp: Int) -> URL? {
-        shippedProfiles().first { ProfileNames.sameGPU($0.hardware, gpu) && ProfileNames.sameModel($0.model, model) && $0.tps.contains(tp) }?.url
+    /// The shipped profile for (gpu, model, tp), or nil: the one measured for the model, else a Vidur profile measured
+    /// for another model of the same shape (Vidur's `Llama-2-70b-hf` operators are Llama-3.1-70B's).
+    public func measured(gpu: String, model: ModelConfig, tp: Int) -> URL? {
+        let candidates = shippedProfiles().filter { ProfileNames.sameGPU($0.hardware, gpu) && $0.tps.contains(tp) }
+        if let named = candidates.first(where: { ProfileNames.sameModel($0.model, model.id) }) { return named.url }
+        return candidates.first { $0.format == .vidur && (try? VidurReader.read($0.url, tp: tp, model: model)) != nil }?.url
     }
 
     /// The tp degrees (`num_tensor_parallel_workers`) a Vidur folder's mlp.csv holds.

@@ -52,7 +52,12 @@ public struct URLSessionTransport: ConformanceTransport {
         request.httpMethod = method
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         request.httpBody = body
-        let (data, response) = try await session.data(for: request)
+        let data: Data, response: URLResponse
+        do {
+            (data, response) = try await session.data(for: request)
+        } catch {
+            throw ConformanceError("cannot reach \(url.host ?? baseURL.absoluteString):\(url.port.map(String.init) ?? "default port") (\(error.localizedDescription)); is the server running at \(baseURL)?")
+        }
         guard let http = response as? HTTPURLResponse else { throw ConformanceError("not an HTTP response") }
         var fields: [String: String] = [:]
         for (name, value) in http.allHeaderFields {

@@ -100,14 +100,20 @@ public struct KVCapacity: Sendable, Hashable {
         let memory = memoryGB * gib * Double(tp) * config.gpuMemoryUtilization
         availableBytes = memory - weightBytes - config.activationReserveBytes * Double(tp)
         totalBlocks = Int(availableBytes / Double(bytesPerToken * config.blockSize))
+        func gb(_ bytes: Double) -> String { String(format: "%.1f GiB", bytes / gib) }
+        let budget = "\(gb(memory)) (\(tp) GPU(s) × \(memoryGB) GiB × utilization \(config.gpuMemoryUtilization))"
+        // Not even a block count makes room for weights that do not fit: vLLM would fail to load them.
+        guard weightBytes < memory else {
+            throw SimEngineError("\(model.id) does not fit: its weights alone, \(gb(weightBytes)), exceed \(budget); raise the tensor-parallel degree",
+                                 location: "kv_cache")
+        }
         if let override = config.numGpuBlocksOverride {
             totalBlocks = override
             return
         }
         guard totalBlocks > 0 else {
-            func gb(_ bytes: Double) -> String { String(format: "%.1f GiB", bytes / gib) }
             throw SimEngineError(
-                "\(model.id) does not fit: weights \(gb(weightBytes)) + reserve \(gb(config.activationReserveBytes * Double(tp))) exceed \(gb(memory)) (\(tp) GPU(s) × \(memoryGB) GiB × utilization \(config.gpuMemoryUtilization)); raise the tensor-parallel degree lower the activation reserve or set the KV block count",
+                "\(model.id) does not fit: weights \(gb(weightBytes)) + reserve \(gb(config.activationReserveBytes * Double(tp))) exceed \(budget); raise the tensor-parallel degree, lower the activation reserve or set the KV block count",
                 location: "kv_cache")
         }
     }

@@ -16,6 +16,7 @@ struct Generate: ParsableCommand {
     @Option(parsing: .unconditional, help: "Tensor-parallel degree.") var tp: Int = 1
     @Option(help: "Output file ('-' for stdout); default perf_model/<GPU>.csv, merged with its other rows.") var out: String?
     @Flag(help: "Every model on every GPU, written to perf_model/.") var all = false
+    @Flag(help: "Replace an existing --out file.") var force = false
 
     func validate() throws {
         if all {
@@ -47,6 +48,9 @@ struct Generate: ParsableCommand {
             try config.requireTensorParallel(tp)
             let rows = TableGenerator.rows(model: config, gpu: gpu, tp: tp)
             let destination = out ?? workspace.data.tableURL(hardware: gpu.name).path
+            if let out, out != "-", !force, FileManager.default.fileExists(atPath: out) {
+                throw PerfKitError("already exists; pass --force to replace it (without --out the GPU's table is merged)", location: out)
+            }
             var table = LatencyTable(rows: rows, hasTPColumn: true)
             if out == nil, FileManager.default.fileExists(atPath: destination) {
                 let existing = try LatencyTable.load(from: URL(fileURLWithPath: destination))

@@ -8,7 +8,7 @@ struct Validate: ParsableCommand {
         discussion: "Each finding names file:line and the rule. Exit status 1 when any error is found.")
 
     @OptionGroup var data: DataOptions
-    @Argument(help: "Table files, bundle folders (variant or its parent) or Vidur model folders.") var files: [String]
+    @Argument(help: "Table files, bundle folders (variant or its parent), Vidur model folders, or folders holding them.") var files: [String]
     @Flag(help: "Print errors only, no warnings.") var quiet = false
     @Flag(help: "Skip the coverage rule (for partial tables, excerpts, one model's rows).") var noCoverage = false
 
@@ -23,7 +23,15 @@ struct Validate: ParsableCommand {
             let profiles = ProfileValidator(models: workspace.models.models, gpus: workspace.gpus.gpus)
             var errors = 0
             var warnings = 0
-            for file in files {
+            // A folder that is no profile itself stands for the profiles below it (an export's root, profiles/measured/).
+            let expanded = files.flatMap { file -> [String] in
+                var isFolder: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue,
+                      !ProfileValidator.accepts(URL(fileURLWithPath: file)) else { return [file] }
+                let below = ProfileFolders.find(under: URL(fileURLWithPath: file)).map(\.path)
+                return below.isEmpty ? [file] : below
+            }
+            for file in expanded {
                 let url = URL(fileURLWithPath: file)
                 var isFolder: ObjCBool = false
                 let all = FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) && isFolder.boolValue
@@ -35,7 +43,7 @@ struct Validate: ParsableCommand {
                 warnings += findings.count - fileErrors
                 if fileErrors == 0 { print("\(file): ok") }
             }
-            print("\(files.count) file(s): \(errors) error(s), \(warnings) warning(s)")
+            print("\(expanded.count) file(s): \(errors) error(s), \(warnings) warning(s)")
             if errors > 0 { throw ExitCode.failure }
         }
     }

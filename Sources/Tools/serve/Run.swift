@@ -68,6 +68,11 @@ struct Run: AsyncParsableCommand {
         // Shutdown runs in reverse order: the engines first (refuse new requests with 503, let streams finish
         // for --drain-seconds, cancel the rest), then the HTTP server, which then has no open streams to wait for.
         let services: [any Service] = [application, DriverService(app: app, drainSeconds: drainSeconds)]
-        try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
+        do {
+            try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
+        } catch where "\(error)".contains("Address already in use") {
+            FileHandle.standardError.write(Data("error: \(host):\(port) is already in use; choose another --port\n".utf8))
+            throw ExitCode.failure
+        }
     }
 }

@@ -10,6 +10,7 @@ struct MakeTrace: ParsableCommand {
     @OptionGroup var synthetic: SyntheticOptions
     @Option(help: "Output file ('-' for stdout, with --format).") var out: String
     @Option(help: "tsv (LLMServingSim), vidur (CSV) or jsonl; default from the file name.") var format: TraceFormat?
+    @Flag(help: "Replace an existing --out file.") var force = false
 
     func run() throws {
         do {
@@ -20,6 +21,9 @@ struct MakeTrace: ParsableCommand {
             if out == "-" {
                 FileHandle.standardOutput.write(TraceWriter.data(workload, format: resolved))
                 return
+            }
+            guard force || !FileManager.default.fileExists(atPath: out) else {
+                throw SimEngineError("already exists; pass --force to replace it", location: out)
             }
             try TraceWriter.write(workload, to: URL(fileURLWithPath: out), format: resolved)
             print("wrote \(URL(fileURLWithPath: out).standardizedFileURL.path) (\(workload.count) requests)")

@@ -18,6 +18,7 @@ struct SyntheticOptions: ParsableArguments {
 
     func workload() throws(SimEngineError) -> SyntheticWorkload {
         let burstiness = burstiness ?? 1
+        if let requests, requests < 1 { throw SimEngineError("must be at least 1, found \(requests)", location: "requests") }
         return try SyntheticWorkload(
             rate: rate ?? 8, count: requests ?? 1000, arrivals: burstiness == 1 ? .poisson : .gamma(cv: burstiness),
             inputLength: try LengthDistribution(parsing: inputLen ?? "lognormal:512:0.5"),
