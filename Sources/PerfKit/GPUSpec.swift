@@ -22,6 +22,8 @@ public struct GPUSpec: Sendable, Hashable, Codable {
     /// Streaming multiprocessors; nil where the spec does not give it (mixed-batch attention then fits a whole KV
     /// group in one wave).
     public var smCount: Double?
+    /// CUDA compute capability (`9.0`): which attention kernels vLLM 0.19 runs on the GPU; nil is taken as FlashAttention 2's.
+    public var computeCapability: Double?
     /// Kernel parameters fitted by `perfkit calibrate`; after loading a catalog, every class is filled.
     public var kernels: KernelParameters?
     /// All-reduce parameters fitted to measured curves, where there are some.
@@ -37,6 +39,7 @@ public struct GPUSpec: Sendable, Hashable, Codable {
         case interconnectGBps = "interconnect_gbps"
         case l2CacheMB = "l2_cache_mb"
         case smCount = "sm_count"
+        case computeCapability = "compute_capability"
         case kernels
         case allReduce = "all_reduce"
     }
@@ -45,6 +48,14 @@ public struct GPUSpec: Sendable, Hashable, Codable {
     public var peakFlopsPerNs: Double { fp16TFLOPS * 1e3 }
     /// Peak bytes per nanosecond.
     public var peakBytesPerNs: Double { memoryBandwidthGBps }
+    /// Whether vLLM 0.19 runs a batch that mixes decodes with a prefill chunk through FlashAttention 2's varlen kernel,
+    /// one tile per query head without split-KV (`MixedBatchAttention`): every GPU but Hopper (FlashAttention 3, whose
+    /// scheduler splits the KV and packs GQA heads in varlen batches) and datacenter Blackwell (FlashInfer), as
+    /// `get_flash_attn_version` in vLLM's `attention/utils/fa_utils.py` and its attention-backend selection choose.
+    public var runsFlashAttention2ForMixedBatches: Bool {
+        guard let computeCapability else { return true }
+        return !(9.0..<11.0).contains(computeCapability)
+    }
     /// L2 cache size in bytes (0 when unknown).
     public var l2CacheBytes: Double { (l2CacheMB ?? 0) * 1_048_576 }
 

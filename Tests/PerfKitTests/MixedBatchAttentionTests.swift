@@ -92,3 +92,22 @@ import Testing
         #expect(MixedBatchAttention(kernel: kernel, heads: heads, gpu: try RepositoryData.gpu("RTXPRO6000")) == nil)
     }
 }
+
+/// vLLM 0.19 runs FlashAttention 2 for mixed batches on Ampere, Ada and workstation Blackwell, FlashAttention 3 on
+/// Hopper and FlashInfer on datacenter Blackwell: only the first pay the tile-per-query-head cost.
+@Suite struct AttentionBackendTests {
+    @Test(arguments: [("A100", true), ("L40S", true), ("RTX4090", true), ("RTXPRO6000", true), ("H100", false), ("H200", false), ("B200", false)])
+    func mixedBatchTilesApplyOnlyWhereFlashAttention2RunsThem(gpuName: String, tiles: Bool) throws {
+        let gpu = try RepositoryData.gpu(gpuName)
+        let model = try RepositoryData.model("meta-llama/Llama-3.1-8B")
+        #expect(gpu.runsFlashAttention2ForMixedBatches == tiles)
+        #expect((MixedBatchAttention(model: model, tp: 1, gpu: gpu) != nil) == tiles)
+        // Without the tiles a mixed batch costs its chunk plus its decodes as in a decode-only batch.
+        let attention = try #require(gpu.kernels?.attention)
+        let heads = AttentionKernel.Heads(query: 32, keyValue: 8, dimension: 128, bytesPerElement: 2)
+        let decodes = Array(repeating: (input: 1, kvCache: 2048), count: 128)
+        let mixed = attention.batchNs([(input: 512, kvCache: 0)] + decodes, heads: heads, gpu: gpu)
+        let apart = attention.batchNs([(input: 512, kvCache: 0)], heads: heads, gpu: gpu) + attention.batchNs(decodes, heads: heads, gpu: gpu) - attention.floorNs
+        #expect(tiles ? mixed > apart : abs(mixed - apart) < 1e-6 * apart, "\(gpuName): \(mixed) against \(apart)")
+    }
+}

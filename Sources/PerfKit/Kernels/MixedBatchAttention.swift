@@ -23,9 +23,10 @@ public struct MixedBatchAttention: Sendable, Hashable {
     /// Serial time per key of one tile, ns: the longest decode's walk bounds the share from below.
     public let keyLatencyNs: Double
 
-    /// The share for `heads` on `gpu` from a fitted kernel; nil when the kernel has no mixed-batch fit.
+    /// The share for `heads` on `gpu` from a fitted kernel; nil when the kernel has no mixed-batch fit or the GPU runs
+    /// other kernels for such batches (their decodes then cost as in a decode-only batch).
     public init?(kernel: AttentionKernel, heads: AttentionKernel.Heads, gpu: GPUSpec) {
-        guard let l2Efficiency = kernel.mixedL2Efficiency, let headFlops = kernel.mixedHeadFlops, let tilesPerSM = kernel.mixedTilesPerSM else {
+        guard gpu.runsFlashAttention2ForMixedBatches, let l2Efficiency = kernel.mixedL2Efficiency, let headFlops = kernel.mixedHeadFlops, let tilesPerSM = kernel.mixedTilesPerSM else {
             return nil
         }
         groupSize = heads.query / heads.keyValue
