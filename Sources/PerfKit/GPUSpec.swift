@@ -49,12 +49,12 @@ public struct GPUSpec: Sendable, Hashable, Codable {
     /// Peak bytes per nanosecond.
     public var peakBytesPerNs: Double { memoryBandwidthGBps }
     /// Whether vLLM 0.19 runs a batch that mixes decodes with a prefill chunk through FlashAttention 2's varlen kernel,
-    /// one tile per query head without split-KV (`MixedBatchAttention`): every GPU but Hopper (FlashAttention 3, whose
-    /// scheduler splits the KV and packs GQA heads in varlen batches) and datacenter Blackwell (FlashInfer), as
-    /// `get_flash_attn_version` in vLLM's `attention/utils/fa_utils.py` and its attention-backend selection choose.
+    /// one tile per query head without split-KV (`MixedBatchAttention`): Ampere, Ada and workstation Blackwell (8.x,
+    /// 12.x), not Hopper (FlashAttention 3 splits the KV and packs GQA heads), datacenter Blackwell (FlashInfer) or GPUs
+    /// before Ampere, which FlashAttention 2 does not run on (`get_flash_attn_version`, vLLM's `attention/utils/fa_utils.py`).
     public var runsFlashAttention2ForMixedBatches: Bool {
         guard let computeCapability else { return true }
-        return !(9.0..<11.0).contains(computeCapability)
+        return (8.0..<9.0).contains(computeCapability) || computeCapability >= 12.0
     }
     /// L2 cache size in bytes (0 when unknown).
     public var l2CacheBytes: Double { (l2CacheMB ?? 0) * 1_048_576 }
@@ -72,6 +72,9 @@ public struct GPUSpec: Sendable, Hashable, Codable {
         ]
         for (field, value) in positive where !(value > 0) {
             throw PerfKitError("GPU \(name): field \"\(field)\" must be positive, found \(value)", location: file)
+        }
+        if let computeCapability, !(computeCapability >= 1 && computeCapability < 100) {
+            throw PerfKitError("GPU \(name): field \"compute_capability\" must be a CUDA compute capability such as 9.0, found \(computeCapability)", location: file)
         }
         if let smCount, !(smCount >= 1 && smCount <= 100_000) {
             throw PerfKitError("GPU \(name): field \"sm_count\" must be a positive count, found \(smCount)", location: file)

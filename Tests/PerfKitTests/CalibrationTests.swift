@@ -37,7 +37,7 @@ import Testing
     func vidursUnfusedElementwiseOperatorsAreSlowerThanTheModelledVLLMKernels(gpuName: String) throws {
         // Vidur times older vLLM's unfused RMSNorm, rotary and SiLU × mul; the shipped parameters model vLLM 0.19's
         // fused kernels (derived from the bundle GPUs), which run faster: 2-5x where activations stay in L2 (A100 and
-        // H100, 40-50 MB), about 1.5x on A40, whose 6 MB L2 sends both to DRAM.
+        // H100, 40-50 MB), about 1.3x on A40, whose 6 MB L2 sends both to DRAM at its GEMMs' 80 % of peak bandwidth.
         let gpu = try RepositoryData.gpu(gpuName)
         let parameters = try #require(gpu.kernels)
         let samples = try #require(try Self.samples()[gpuName]).filter { !$0.isFitted }
@@ -46,7 +46,7 @@ import Testing
             sample.modelledNs(gpu: gpu, parameters: parameters, allReduce: AllReduceModel(gpu: gpu)).map { $0 / sample.measuredNs }
         }.sorted()
         let median = ratios[ratios.count / 2]
-        #expect(median > 0.15 && median < 0.75, "\(gpuName) modelled / Vidur-measured element-wise median \(median)")
+        #expect(median > 0.15 && median < 0.9, "\(gpuName) modelled / Vidur-measured element-wise median \(median)")
     }
 
     @Test(arguments: ["RTX4090", "RTXPRO6000"])

@@ -94,9 +94,10 @@ import Testing
 }
 
 /// vLLM 0.19 runs FlashAttention 2 for mixed batches on Ampere, Ada and workstation Blackwell, FlashAttention 3 on
-/// Hopper and FlashInfer on datacenter Blackwell: only the first pay the tile-per-query-head cost.
+/// Hopper and FlashInfer on datacenter Blackwell, and FlashAttention 2 does not run before Ampere: only the first pay the
+/// tile-per-query-head cost.
 @Suite struct AttentionBackendTests {
-    @Test(arguments: [("A100", true), ("L40S", true), ("RTX4090", true), ("RTXPRO6000", true), ("H100", false), ("H200", false), ("B200", false)])
+    @Test(arguments: [("A100", true), ("L40S", true), ("RTX4090", true), ("RTXPRO6000", true), ("H100", false), ("H200", false), ("B200", false), ("V100", false), ("T4", false)])
     func mixedBatchTilesApplyOnlyWhereFlashAttention2RunsThem(gpuName: String, tiles: Bool) throws {
         let gpu = try RepositoryData.gpu(gpuName)
         let model = try RepositoryData.model("meta-llama/Llama-3.1-8B")

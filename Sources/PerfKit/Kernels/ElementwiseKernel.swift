@@ -40,6 +40,7 @@ public struct ElementwiseKernel: Sendable, Hashable, Codable {
         case efficiency, l2Efficiency = "l2_efficiency", l2Fraction = "l2_fraction", floorNs = "floor_ns"
     }
 
+    /// A kernel of these parameters; without `l2Efficiency` and `l2Fraction` every byte moves at `efficiency`.
     public init(efficiency: Double, l2Efficiency: Double? = nil, l2Fraction: Double? = nil, floorNs: Double) {
         self.efficiency = efficiency
         self.l2Efficiency = l2Efficiency

@@ -29,7 +29,8 @@ public enum KernelFitter {
                 KernelParameters(source: "", attention: attention($0, exact))
             }
             var fitted = attention(x)
-            if !unmixed.isEmpty && !mixed.isEmpty {
+            // Only where FlashAttention 2's tiles run mixed batches is there a mixed-batch cost to fit.
+            if !unmixed.isEmpty && !mixed.isEmpty && gpu.runsFlashAttention2ForMixedBatches {
                 let perSequence = fitted
                 let limit = ElementwiseKernel.maxEfficiency
                 func kernel(_ x: [Double], _ rounded: (Double) -> Double) -> KernelParameters {
@@ -54,7 +55,8 @@ public enum KernelFitter {
         for kind in ElementwiseKind.allCases {
             let group = samples.filter { $0.kernelClass == .elementwise(kind) }
             guard !group.isEmpty else { continue }
-            // Bytes past the L2 share stream from DRAM as the GEMMs' weights do: the GPU's one DRAM efficiency.
+            // Bytes past the L2 share stream from DRAM as the GEMMs' weights do: the GPU's one DRAM efficiency (a
+            // profile without GEMMs keeps the 0.9 the fits start from).
             let dram = result.gemm?.memoryEfficiency ?? 0.9
             // The L2 share makes the loss multimodal (where the spill begins), so several starts compete.
             let starts: [[Double]] = [[1, 0.5], [2, 0.25], [3, 0.9], [3.5, 0.1]].map {

@@ -39,13 +39,15 @@ public struct KernelParameters: Sendable, Hashable, Codable {
                 // FlashAttention's tensor work runs on the tensor cores at the clocks the GEMMs see: its efficiency
                 // carries over as a share of the GEMMs', where the donors and this GPU have GEMM fits.
                 let shares = donors.compactMap { donor in donor.attention.flatMap { a in donor.gemm.map { a.prefillEfficiency / $0.computeEfficiency } } }
-                let prefill = shares.count == fits.count ? result.gemm.map { min(1, Self.mean(shares) * $0.computeEfficiency) } : nil
+                let prefill = shares.count == fits.count ? result.gemm.map { gemm in min(1, Self.mean(shares.map { $0 * gemm.computeEfficiency })) } : nil
                 result.attention = AttentionKernel(
                     prefillEfficiency: prefill ?? Self.mean(fits.map(\.prefillEfficiency)), prefillHalfContext: Self.mean(fits.map(\.prefillHalfContext)),
                     keyLatencyNs: Self.mean(fits.map(\.keyLatencyNs)), decodeEfficiency: Self.mean(fits.map(\.decodeEfficiency)),
                     decodeSequenceNs: Self.mean(fits.map(\.decodeSequenceNs)), floorNs: Self.mean(fits.map(\.floorNs)))
-                let l2 = fits.compactMap(\.mixedL2Efficiency), headFlops = fits.compactMap(\.mixedHeadFlops), tiles = fits.compactMap(\.mixedTilesPerSM)
-                if !l2.isEmpty && l2.count == fits.count && headFlops.count == fits.count && tiles.count == fits.count {
+                // Only donors that run FlashAttention 2's tiles for mixed batches carry these.
+                let mixed = fits.filter { $0.mixedL2Efficiency != nil && $0.mixedHeadFlops != nil && $0.mixedTilesPerSM != nil }
+                let l2 = mixed.compactMap(\.mixedL2Efficiency), headFlops = mixed.compactMap(\.mixedHeadFlops), tiles = mixed.compactMap(\.mixedTilesPerSM)
+                if !mixed.isEmpty {
                     result.attention?.mixedL2Efficiency = Self.mean(l2)
                     result.attention?.mixedHeadFlops = Self.mean(headFlops)
                     result.attention?.mixedTilesPerSM = Self.mean(tiles)
@@ -57,8 +59,10 @@ public struct KernelParameters: Sendable, Hashable, Codable {
             if !fits.isEmpty {
                 let l2Efficiencies = fits.compactMap(\.l2Efficiency), l2Fractions = fits.compactMap(\.l2Fraction)
                 let withL2 = !l2Efficiencies.isEmpty && l2Efficiencies.count == fits.count && l2Fractions.count == fits.count
+                // Past the L2 share the bytes stream from DRAM as this GPU's GEMM weights do.
+                let dram = withL2 ? result.gemm?.memoryEfficiency : nil
                 result.elementwise[kind] = ElementwiseKernel(
-                    efficiency: Self.mean(fits.map(\.efficiency)), l2Efficiency: withL2 ? Self.mean(l2Efficiencies) : nil,
+                    efficiency: dram ?? Self.mean(fits.map(\.efficiency)), l2Efficiency: withL2 ? Self.mean(l2Efficiencies) : nil,
                     l2Fraction: withL2 ? Self.mean(l2Fractions) : nil, floorNs: Self.mean(fits.map(\.floorNs)))
             }
         }

@@ -1,18 +1,18 @@
-import Foundation
-
 /// What the decode sequences of a batch that also holds a prefill chunk cost in one attention layer. vLLM 0.19 runs
 /// such a batch through FlashAttention's varlen kernel without split-KV or GQA packing: every query head of a decode
 /// walks its sequence's K and V in a tile of its own. Tiles run in waves, sequences fastest: the query heads of a KV
 /// group that share a wave read its K/V from DRAM once and from L2 after; a group split across waves reads it from
 /// DRAM again unless one KV head's bytes over all the decodes still sit in L2.
 public struct MixedBatchAttention: Sendable, Hashable {
-    /// Query heads per KV head, and KV heads, of the shard.
+    /// Query heads per KV head of the shard.
     public let groupSize: Double
+    /// KV heads of the shard.
     public let kvHeads: Double
     /// Bytes of one KV head's K and V per cached token.
     public let bytesPerTokenPerKVHead: Double
-    /// Bytes per ns of a K/V stream from DRAM, and of a re-read from L2.
+    /// Bytes per ns of a K/V stream from DRAM.
     public let dramBytesPerNs: Double
+    /// Bytes per ns of a K/V re-read from L2.
     public let l2BytesPerNs: Double
     /// The GPU's L2 capacity, bytes.
     public let l2Bytes: Double

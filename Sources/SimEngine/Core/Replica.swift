@@ -52,7 +52,8 @@ struct Replica {
     /// How long a prompt routed here at `now` would wait before its own prefill starts, ns: the rest of the step in
     /// flight, then the tokens queued behind it at `nsPerToken` (the replica's own pace, else `fallbackNsPerToken`).
     func waitNs(now: Int64, fallbackNsPerToken: Double) -> Double {
-        let queued = Double(uncomputedTokens - (isIdle ? 0 : batchTokens)) * (nsPerToken ?? fallbackNsPerToken)
+        // A request cancelled mid-step has left `uncomputedTokens` but not `batchTokens`: never below nothing queued.
+        let queued = Double(max(0, uncomputedTokens - (isIdle ? 0 : batchTokens))) * (nsPerToken ?? fallbackNsPerToken)
         return isIdle ? queued : Double(max(0, busyUntilNs - now)) + queued
     }
 
