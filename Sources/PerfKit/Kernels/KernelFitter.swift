@@ -41,13 +41,9 @@ public enum KernelFitter {
                     return KernelParameters(source: "", attention: kernel)
                 }
                 // Where a KV group splits across waves makes the loss multimodal, so two starts compete.
-                let weights = groupWeights(mixed)
-                let mix = [[2.0, 5e6, 1.0], [3.0, 8e6, 2.0]].map { start in
-                    minimize(mixed, gpu: gpu, start: [logit(start[0] / limit), log(start[1]), log(start[2])]) { kernel($0, exact) }
-                }.min {
-                    squaredLogError(mixed, weights: weights, gpu: gpu, parameters: kernel($0, exact), allReduce: AllReduceModel(busBytesPerNs: 1))
-                        < squaredLogError(mixed, weights: weights, gpu: gpu, parameters: kernel($1, exact), allReduce: AllReduceModel(busBytesPerNs: 1))
-                }!
+                let mix = bestOfStarts(mixed, gpu: gpu, starts: [[2.0, 5e6, 1.0], [3.0, 8e6, 2.0]].map { [logit($0[0] / limit), log($0[1]), log($0[2])] }) {
+                    kernel($0, exact)
+                }
                 fitted = kernel(mix, fourDigits).attention!
             }
             result.attention = fitted
@@ -62,9 +58,7 @@ public enum KernelFitter {
             let starts: [[Double]] = [[1, 0.5], [2, 0.25], [3, 0.9], [3.5, 0.1]].map {
                 [logit($0[0] / ElementwiseKernel.maxEfficiency), logit($0[1]), log(2_500)]
             }
-            let x = starts.map { start in
-                minimize(group, gpu: gpu, start: start) { KernelParameters(source: "", elementwise: [kind: elementwise($0, dram: dram, exact)]) }
-            }.min { loss(group, gpu: gpu, kind: kind, elementwise($0, dram: dram, exact)) < loss(group, gpu: gpu, kind: kind, elementwise($1, dram: dram, exact)) }!
+            let x = bestOfStarts(group, gpu: gpu, starts: starts) { KernelParameters(source: "", elementwise: [kind: elementwise($0, dram: dram, exact)]) }
             result.elementwise[kind] = elementwise(x, dram: dram)
         }
         return result
@@ -133,8 +127,13 @@ public enum KernelFitter {
                           l2Fraction: rounded(sigmoid(x[1])), floorNs: rounded(exp(x[2])))
     }
 
-    private static func loss(_ samples: [KernelSample], gpu: GPUSpec, kind: ElementwiseKind, _ kernel: ElementwiseKernel) -> Double {
-        squaredLogError(samples, weights: groupWeights(samples), gpu: gpu,
-                        parameters: KernelParameters(source: "", elementwise: [kind: kernel]), allReduce: AllReduceModel(busBytesPerNs: 1))
+    /// `minimize` from each of `starts`, keeping the point of least loss (for losses with several basins).
+    private static func bestOfStarts(_ samples: [KernelSample], gpu: GPUSpec, starts: [[Double]],
+                                     parameters: @escaping ([Double]) -> KernelParameters) -> [Double] {
+        let weights = groupWeights(samples)
+        func loss(_ x: [Double]) -> Double {
+            squaredLogError(samples, weights: weights, gpu: gpu, parameters: parameters(x), allReduce: AllReduceModel(busBytesPerNs: 1))
+        }
+        return starts.map { minimize(samples, gpu: gpu, start: $0, parameters: parameters) }.map { ($0, loss($0)) }.min { $0.1 < $1.1 }!.0
     }
 }

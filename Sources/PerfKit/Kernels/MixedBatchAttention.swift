@@ -48,9 +48,13 @@ public struct MixedBatchAttention: Sendable, Hashable {
 
     /// DRAM reads of each KV head's bytes (1 to the group size) when `decodes` sequences hold `contextTokens` in all.
     @inlinable public func dramPasses(decodes: Int, contextTokens: Int) -> Double {
+        dramPasses(decodes: decodes, kvHeadBytes: Double(contextTokens) * bytesPerTokenPerKVHead)
+    }
+
+    /// The same for one KV head's bytes over all the decodes.
+    @inlinable func dramPasses(decodes: Int, kvHeadBytes: Double) -> Double {
         // The share of a group one wave holds, and the chance a later wave still finds the K/V in L2.
         let share = max(1 / groupSize, min(1, concurrentTiles / Double(max(decodes, 1)) / groupSize))
-        let kvHeadBytes = Double(contextTokens) * bytesPerTokenPerKVHead
         let ratio = l2Bytes > 0 ? kvHeadBytes / l2Bytes : .infinity
         let inL2 = 1 / (1 + ratio * ratio * ratio * ratio)
         return 1 + (1 / share - 1) * (1 - inL2)
@@ -58,8 +62,8 @@ public struct MixedBatchAttention: Sendable, Hashable {
 
     /// The decodes' time, ns: `decodes` sequences holding `contextTokens` tokens in all, the longest `longestContext`.
     @inlinable public func ns(decodes: Int, contextTokens: Int, longestContext: Int) -> Double {
-        let dram = dramPasses(decodes: decodes, contextTokens: contextTokens)
         let kvHeadBytes = Double(contextTokens) * bytesPerTokenPerKVHead
+        let dram = dramPasses(decodes: decodes, kvHeadBytes: kvHeadBytes)
         let stream = kvHeads * kvHeadBytes * (dram / dramBytesPerNs + (groupSize - dram) / l2BytesPerNs)
         return max(Double(decodes) * perSequenceNs + stream, Double(longestContext) * keyLatencyNs)
     }

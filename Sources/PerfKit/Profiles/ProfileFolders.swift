@@ -19,8 +19,6 @@ public enum ProfileFolders {
     }
 
     static func isProfile(_ url: URL) -> Bool {
-        let fileManager = FileManager.default
-        return fileManager.fileExists(atPath: url.appendingPathComponent("meta.yaml").path)
-            || fileManager.fileExists(atPath: url.appendingPathComponent("mlp.csv").path)
+        VidurReader.isVidurFolder(url) || FileManager.default.fileExists(atPath: url.appendingPathComponent("meta.yaml").path)
     }
 }

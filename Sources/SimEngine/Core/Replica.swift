@@ -58,7 +58,7 @@ struct Replica {
     }
 
     /// Folds a step of `tokens` taking `ns` into the recent pace.
-    mutating func recordStep(ns: Int64, tokens: Int) {
+    private mutating func recordStep(ns: Int64, tokens: Int) {
         recentStepNs = 0.8 * recentStepNs + 0.2 * Double(ns)
         recentStepTokens = 0.8 * recentStepTokens + 0.2 * Double(tokens)
     }
@@ -76,7 +76,9 @@ struct Replica {
         guard !batch.isEmpty else { return nil }
         shapes.removeAll(keepingCapacity: true)
         var emitting = 0
+        batchTokens = 0
         for entry in batch {
+            batchTokens += entry.tokens
             // Fields one by one: copying the whole state would retain its arrays.
             let computed = states[entry.slot].computedTokens
             shapes.append((entry.tokens, computed))
@@ -84,6 +86,7 @@ struct Replica {
         }
         let timing = cost.iteration(sequences: shapes, emitting: emitting)
         let stepNs = config.engine.stepNs(gpuNs: Int64(timing.ns.rounded(.up)), sequences: batch.count)
+        recordStep(ns: max(1, stepNs), tokens: batchTokens)
         return (stepNs, timing.extrapolated)
     }
 

@@ -286,8 +286,6 @@ public struct ServingEngine: Sendable {
         // Saturates rather than traps: rows are at most 100 s, but a long run on an absurd table could still add up.
         let (end, overflow) = now.nanoseconds.addingReportingOverflow(max(1, scheduled.durationNs))
         replicas[index].busyUntilNs = overflow ? .max - 1 : end
-        replicas[index].batchTokens = replicas[index].batch.reduce(0) { $0 + $1.tokens }
-        replicas[index].recordStep(ns: max(1, scheduled.durationNs), tokens: replicas[index].batchTokens)
         replicas[index].iterations += 1
         metrics.iterations += 1
         if scheduled.extrapolated { metrics.extrapolatedIterations += 1 }
