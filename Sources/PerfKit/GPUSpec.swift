@@ -24,6 +24,9 @@ public struct GPUSpec: Sendable, Hashable, Codable {
     public var smCount: Double?
     /// CUDA compute capability (`9.0`): which attention kernels vLLM 0.19 runs on the GPU; nil is taken as FlashAttention 2's.
     public var computeCapability: Double?
+    /// Whether the board is a GeForce: rated at a boost clock it runs above under load, with FP32-accumulate tensor math
+    /// at half rate; nil or false for datacenter and workstation boards. GEMM efficiency is derived within the class.
+    public var geforce: Bool?
     /// Kernel parameters fitted by `perfkit calibrate`; after loading a catalog, every class is filled.
     public var kernels: KernelParameters?
     /// All-reduce parameters fitted to measured curves, where there are some.
@@ -40,6 +43,7 @@ public struct GPUSpec: Sendable, Hashable, Codable {
         case l2CacheMB = "l2_cache_mb"
         case smCount = "sm_count"
         case computeCapability = "compute_capability"
+        case geforce
         case kernels
         case allReduce = "all_reduce"
     }
@@ -56,6 +60,8 @@ public struct GPUSpec: Sendable, Hashable, Codable {
         guard let computeCapability else { return true }
         return (8.0..<9.0).contains(computeCapability) || computeCapability >= 12.0
     }
+    /// Whether the board is a GeForce (`geforce`).
+    public var isGeForce: Bool { geforce == true }
     /// L2 cache size in bytes (0 when unknown).
     public var l2CacheBytes: Double { (l2CacheMB ?? 0) * 1_048_576 }
 

@@ -79,17 +79,26 @@ import Testing
     }
 
     @Test func heldOutGPUsArePredictedFromTheOthersFits() throws {
-        // Every eighth sample keeps the fits quick in a debug build; the full table is `perfkit calibrate --evaluate`.
+        // Every fourth sample of each group keeps the fits quick in a debug build (square-matmul peaks, a few rows, all
+        // kept); the full table is `perfkit calibrate --evaluate`.
         let thinned = try Self.samples().mapValues { samples in
-            samples.enumerated().filter { $0.offset % 8 == 0 && $0.element.kernelClass != .allReduce }.map(\.element)
+            var seen: [String: Int] = [:]
+            return samples.filter { sample in
+                defer { seen[sample.group, default: 0] += 1 }
+                return sample.kernelClass != .allReduce && (sample.kernelClass == .matmulPeak || seen[sample.group, default: 0] % 4 == 0)
+            }
         }
         let rows = try LeaveOneOut.evaluate(thinned, gpus: try RepositoryData.gpus())
-        #expect(rows.count == 5)
-        // RTX 4090's GEMMs reach 99 % of its datasheet peak, the others 73-77 %: it is the outlier the bound allows.
-        let gemm = rows.compactMap { $0.error.byClass[.gemm]?.medianPercent }.sorted()
+        #expect(rows.map(\.gpu) == ["A100", "A40", "B200", "H100", "RTX3090", "RTX4090", "RTXPRO6000", "T4"])
+        // RTX 4090's GEMMs reach 99 % of its datasheet peak, the others 73-77 %: predicted from the datacenter GPUs
+        // it missed by 32 %; from the GeForce RTX 3090's square-matmul peak it is within 6 %.
+        let gemm = rows.compactMap { $0.error.byClass[.gemm]?.medianPercent }
         #expect(gemm.count == 5)
-        #expect(gemm[2] <= 12, "held-out GEMM medians \(gemm)")
-        #expect(gemm.last! <= 35, "held-out GEMM medians \(gemm)")
+        #expect(gemm.allSatisfy { $0 <= 15 }, "held-out GEMM medians \(gemm)")
+        // A GPU's square-matmul peak, predicted by the GEMM kernel derived for it (2-14 %: serving shapes reach less).
+        let peaks = rows.compactMap { row in row.error.byClass[.matmulPeak].map { (row.gpu, $0.medianPercent) } }
+        #expect(peaks.count == 6)
+        for (gpu, median) in peaks { #expect(median <= 20, "\(gpu) held-out square-matmul peak \(median) %") }
         // vLLM 0.19's element-wise kernels, each bundle GPU predicted from the other alone (was 110-215 % for norm and
         // rotary while Vidur's unfused operators were donors too).
         // SiLU × mul was 36-41 % with one bandwidth per kernel; with the L2-resident share it is 10-24 %.
@@ -101,7 +110,7 @@ import Testing
                 // one L2 multiple for mixed batches).
                 #expect(attention.medianPercent <= 20, "\(row.gpu) held-out attention median \(attention.medianPercent) %")
             }
-            guard row.gpu.hasPrefix("RTX") else { continue }
+            guard row.gpu == "RTX4090" || row.gpu == "RTXPRO6000" else { continue }
             for (kind, bound) in bounds {
                 let figure = try #require(row.error.byClass[.elementwise(kind)], "\(row.gpu) \(kind)")
                 #expect(figure.medianPercent <= bound, "\(row.gpu) held-out \(kind) median \(figure.medianPercent) %")

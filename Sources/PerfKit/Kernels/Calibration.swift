@@ -27,6 +27,9 @@ public struct Calibration: Sendable {
         if !measured.contains(.gemm) { fitted.gemm = own?.gemm }
         if !measured.contains(.attention) { fitted.attention = own?.attention }
         for kind in ElementwiseKind.allCases where !measured.contains(.elementwise(kind)) { fitted.elementwise[kind] = own?.elementwise[kind] }
+        if !measured.contains(.matmulPeak) { fitted.matmulPeak = own?.matmulPeak }
+        // A square-matmul peak carries its own source; the kernel classes keep theirs.
+        if measured.subtracting([.allReduce, .matmulPeak]).isEmpty { fitted.source = own?.source ?? "" }
         var updated = declared
         updated.kernels = measured.subtracting([.allReduce]).isEmpty ? own : fitted
         updated.allReduce = KernelFitter.fitAllReduce(samples, gpu: resolved, source: source) ?? declared.allReduce
@@ -44,7 +47,8 @@ public struct Calibration: Sendable {
         func flatten(_ spec: GPUSpec) -> [String: String] {
             var fields: [String: String] = [:]
             if let kernels = spec.kernels {
-                fields["kernels.source"] = kernels.source
+                if !kernels.source.isEmpty { fields["kernels.source"] = kernels.source }
+                if let peak = kernels.matmulPeak { fields["kernels.matmul_peak.source"] = peak.source }
                 for (field, value, _) in kernels.boundedFields { fields[field] = "\(value)" }
             }
             if let allReduce = spec.allReduce {

@@ -17,12 +17,15 @@ public enum CalibrationInput {
             case "dense.csv", "attention.csv", "per_sequence.csv": found = try bundleSamples(file, models: models)
             case "mlp.csv": found = try vidurOperatorSamples(file)
             case "all_reduce.csv": found = try vidurAllReduceSamples(file)
+            case "matmul.csv":
+                for (gpu, samples) in try matmulPeakSamples(file) { result[gpu, default: []] += samples }
+                found = nil
             default: found = nil
             }
             if let found { result[found.gpu, default: []] += found.samples }
         }
         guard !result.isEmpty else {
-            throw PerfKitError("no profile files (dense.csv, attention.csv, per_sequence.csv, mlp.csv, all_reduce.csv) found", location: path.path)
+            throw PerfKitError("no profile files (dense.csv, attention.csv, per_sequence.csv, mlp.csv, all_reduce.csv, matmul.csv) found", location: path.path)
         }
         return result
     }
@@ -208,6 +211,24 @@ public enum CalibrationInput {
                                         measuredNs: ns, group: "\(file.deletingLastPathComponent().lastPathComponent) tp\(Int(workers))"))
         }
         return (gpu, samples)
+    }
+
+    /// Square-matmul peaks, one row per measured board: `gpu` (a catalog name), `dtype` (bf16 or fp16, which run at one
+    /// tensor rate), `tflops` (the best of sizes 1,024–10,240, taken as 8,192³), and who measured it where.
+    private static func matmulPeakSamples(_ file: URL) throws(PerfKitError) -> SamplesByGPU {
+        var result: SamplesByGPU = [:]
+        for (line, fields) in try table(file) {
+            guard let gpu = fields["gpu"], !gpu.isEmpty else { throw PerfKitError("column \"gpu\" must name a GPU", file: file.path, line: line) }
+            guard let dtype = fields["dtype"], ["bf16", "fp16"].contains(dtype) else {
+                throw PerfKitError("column \"dtype\" must be bf16 or fp16, found \"\(fields["dtype"] ?? "")\"", file: file.path, line: line)
+            }
+            let tflops = try number(fields, "tflops", file, line)
+            guard tflops > 0 else { throw PerfKitError("column \"tflops\" must be positive", file: file.path, line: line) }
+            let size = 8_192.0
+            result[gpu, default: []].append(KernelSample(shape: .squareMatmul(size: size), measuredNs: 2 * size * size * size / (tflops * 1e3),
+                                                         group: "\(file.lastPathComponent) \(gpu)"))
+        }
+        return result
     }
 
     /// The GPU of a Vidur file: the folder after `compute/` (`a100`), or the cluster name's prefix after `network/` (`a100_dgx`).

@@ -61,6 +61,12 @@ public enum KernelFitter {
             let x = bestOfStarts(group, gpu: gpu, starts: starts) { KernelParameters(source: "", elementwise: [kind: elementwise($0, dram: dram, exact)]) }
             result.elementwise[kind] = elementwise(x, dram: dram)
         }
+        let peaks = samples.compactMap { sample -> Double? in
+            guard case .squareMatmul(let size) = sample.shape else { return nil }
+            return 2 * size * size * size / (gpu.peakFlopsPerNs * sample.measuredNs)
+        }
+        // The rate that minimises the squared log error is the ratios' geometric mean.
+        if !peaks.isEmpty { result.matmulPeak = MatmulPeak(efficiency: fourDigits(KernelParameters.mean(peaks)), source: source) }
         return result
     }
 

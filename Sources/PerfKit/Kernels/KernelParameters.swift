@@ -8,12 +8,21 @@ public struct KernelParameters: Sendable, Hashable, Codable {
     public var gemm: GEMMKernel?
     public var attention: AttentionKernel?
     public var elementwise: [ElementwiseKind: ElementwiseKernel]
+    /// The GPU's measured square-matmul rate, with its own source; not a kernel class the tables time.
+    public var matmulPeak: MatmulPeak?
 
-    public init(source: String, gemm: GEMMKernel? = nil, attention: AttentionKernel? = nil, elementwise: [ElementwiseKind: ElementwiseKernel] = [:]) {
+    enum CodingKeys: String, CodingKey {
+        case source, gemm, attention, elementwise
+        case matmulPeak = "matmul_peak"
+    }
+
+    public init(source: String, gemm: GEMMKernel? = nil, attention: AttentionKernel? = nil, elementwise: [ElementwiseKind: ElementwiseKernel] = [:],
+                matmulPeak: MatmulPeak? = nil) {
         self.source = source
         self.gemm = gemm
         self.attention = attention
         self.elementwise = elementwise
+        self.matmulPeak = matmulPeak
     }
 
     /// Whether every kernel class has parameters.
@@ -110,6 +119,7 @@ extension KernelParameters {
             }
             if let l2Fraction = kernel.l2Fraction { fields.append(("elementwise.\(kind.rawValue).l2_fraction", l2Fraction, 0...1)) }
         }
+        if let matmulPeak { fields.append(("matmul_peak.efficiency", matmulPeak.efficiency, 1e-6...MatmulPeak.maxEfficiency)) }
         return fields
     }
 }

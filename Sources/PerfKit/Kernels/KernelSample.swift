@@ -9,6 +9,8 @@ public struct KernelSample: Sendable {
         case elementwise(ElementwiseKind, bytes: Double)
         /// One all-reduce of `bytes` among `tp` GPUs.
         case allReduce(bytes: Double, tp: Int)
+        /// The best rate of large square matmuls (size × size × size): a GPU's reachable tensor peak.
+        case squareMatmul(size: Double)
     }
 
     public var shape: Shape
@@ -49,6 +51,7 @@ public struct KernelSample: Sendable {
         case .attention: .attention
         case .elementwise(let kind, _): .elementwise(kind)
         case .allReduce: .allReduce
+        case .squareMatmul: .matmulPeak
         }
     }
 
@@ -69,6 +72,9 @@ public struct KernelSample: Sendable {
             return bytes / ElementwiseKernel.maxEfficiency / gpu.peakBytesPerNs
         case .allReduce:
             return 0
+        // A GeForce board beats its datasheet peak (its rated boost clock): the measured ratio is the figure itself.
+        case .squareMatmul:
+            return 0
         }
     }
 
@@ -87,6 +93,14 @@ public struct KernelSample: Sendable {
             ns = kernel.ns(bytes: bytes, gpu: gpu)
         case .allReduce(let bytes, let tp):
             ns = allReduce.ns(bytes: bytes, tp: tp)
+        case .squareMatmul(let size):
+            // A GPU without its own peak is predicted by its GEMM kernel.
+            if let peak = parameters.matmulPeak {
+                ns = peak.ns(size: size, gpu: gpu)
+            } else {
+                guard let gemm = parameters.gemm else { return nil }
+                ns = gemm.ns(tokens: size, n: size, k: size, bytesPerElement: bytesPerElement, gpu: gpu)
+            }
         }
         return max(ns, physicalFloorNs(gpu: gpu))
     }
@@ -102,7 +116,7 @@ public enum AttentionMix: String, Sendable, Hashable, CaseIterable, Comparable {
 
 /// The kernel classes errors are reported by.
 public enum KernelClass: Sendable, Hashable, Comparable, CustomStringConvertible {
-    case gemm, attention, elementwise(ElementwiseKind), allReduce
+    case gemm, attention, elementwise(ElementwiseKind), allReduce, matmulPeak
 
     public var description: String {
         switch self {
@@ -110,6 +124,7 @@ public enum KernelClass: Sendable, Hashable, Comparable, CustomStringConvertible
         case .attention: "attention"
         case .elementwise(let kind): "elementwise.\(kind.rawValue)"
         case .allReduce: "all_reduce"
+        case .matmulPeak: "matmul_peak"
         }
     }
 
@@ -120,6 +135,7 @@ public enum KernelClass: Sendable, Hashable, Comparable, CustomStringConvertible
         case .gemm: 0
         case .attention: 1
         case .elementwise(let kind): 2 + ElementwiseKind.allCases.firstIndex(of: kind)!
+        case .matmulPeak: 99
         case .allReduce: 100
         }
     }
