@@ -46,7 +46,7 @@ public enum KernelDerivation {
             return gemm.computeEfficiency / peak.efficiency
         }
         func fromPeak(_ peak: MatmulPeak) -> Double? {
-            shares.isEmpty ? nil : min(1, KernelParameters.mean(shares) * peak.efficiency)
+            shares.isEmpty ? nil : min(1, KernelParameters.fourDigits(KernelParameters.mean(shares) * peak.efficiency))
         }
         if let peak = gpu.kernels?.matmulPeak, let value = fromPeak(peak) {
             return (value, "its square-matmul peak (\(peak.efficiency) of the datasheet's) × \(KernelParameters.mean(shares)), what serving shapes reach of it")

@@ -110,12 +110,7 @@ public enum KernelFitter {
 
     private static func logit(_ p: Double) -> Double { log(min(max(p, 1e-6), 1 - 1e-6) / (1 - min(max(p, 1e-6), 1 - 1e-6))) }
     private static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
-    private static func fourDigits(_ value: Double) -> Double {
-        let digits = 4.0
-        guard value != 0 else { return 0 }
-        let scale = pow(10, digits - 1 - floor(log10(abs(value))))
-        return (value * scale).rounded() / scale
-    }
+    private static func fourDigits(_ value: Double) -> Double { KernelParameters.fourDigits(value) }
 
     private static func gemm(_ x: [Double], _ rounded: (Double) -> Double = fourDigits) -> GEMMKernel {
         GEMMKernel(memoryEfficiency: rounded(sigmoid(x[0])), memoryOverheadBytes: rounded(max(0, exp(x[1]) - 1)),

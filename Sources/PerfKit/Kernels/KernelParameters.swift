@@ -81,9 +81,13 @@ public struct KernelParameters: Sendable, Hashable, Codable {
     /// Geometric mean, to four significant digits: efficiencies and times combine as ratios. A zero (a size
     /// the fit found unneeded) makes the mean zero.
     static func mean(_ values: [Double]) -> Double {
-        guard values.allSatisfy({ $0 > 0 }) else { return 0 }
-        guard values.count > 1 else { return values[0] }
-        let value = exp(values.reduce(0) { $0 + log($1) } / Double(values.count))
+        guard !values.isEmpty, values.allSatisfy({ $0 > 0 }) else { return 0 }
+        return fourDigits(exp(values.reduce(0) { $0 + log($1) } / Double(values.count)))
+    }
+
+    /// `value` to four significant digits, as fitted figures are stored.
+    static func fourDigits(_ value: Double) -> Double {
+        guard value > 0 else { return value }
         let scale = pow(10, 3 - floor(log10(value)))
         return (value * scale).rounded() / scale
     }
