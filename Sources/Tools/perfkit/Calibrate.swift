@@ -12,7 +12,7 @@ struct Calibrate: ParsableCommand {
             """)
 
     @OptionGroup var data: DataOptions
-    @Option(help: "Profile file or folder: LLMServingSim bundles, Vidur mlp.csv or all_reduce.csv (repeatable).") var profile: [String] = []
+    @Option(help: "Profile file or folder: LLMServingSim bundles, Vidur mlp.csv or all_reduce.csv, matmul.csv square-matmul peaks (repeatable).") var profile: [String] = []
     @Option(help: "GPU name from hardware/gpus.json whose parameters are fitted.") var hardware: String?
     @Flag(help: "Print the fit and the changes without writing hardware/gpus.json.") var dryRun = false
     @Flag(help: "Leave-one-GPU-out errors of the kernel models over every measured GPU.") var evaluate = false
