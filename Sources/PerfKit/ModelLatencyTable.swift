@@ -12,7 +12,7 @@ public struct ModelLatencyTable: Sendable {
     @usableFromInline let denseDecode: [[Double]]
     /// The block's dense layers summed at every batch-token count up to `denseBlockLimit`, for O(1) lookups.
     @usableFromInline let denseBlock: [Double]
-    /// Per attention layer, the time of its smallest kernel: a batch's attention pays it once, not per sequence.
+    /// Per attention layer, the time of its cheapest decode: a decode-only batch pays its kernels once, not per sequence.
     @usableFromInline let attentionLaunchNs: [Double]
 
     /// Batch-token counts up to which the block's dense layers are precomputed.
@@ -55,7 +55,10 @@ public struct ModelLatencyTable: Sendable {
                     let curve = surface.curves[0]
                     denseDecode[layer.index] = (0..<model.maxPositionEmbeddings).map { curve.latency(at: Double($0)) }
                 }
-                launch[layer.index] = Double(rows.map(\.latencyNs).min()!)
+                // A decode-only batch's kernels, paid once per batch: the cheapest single decode. A prefill chunk's row
+                // may be cheaper (one kernel, no combine); its batch then counts that difference.
+                let decodes = rows.filter { $0.input == 1 }
+                launch[layer.index] = Double((decodes.isEmpty ? rows : decodes).map(\.latencyNs).min()!)
             } else {
                 curves[layer.index] = LatencyCurve(points: rows.map { ($0.input, $0.latencyNs) })
             }

@@ -58,7 +58,9 @@ import Testing
         // Per-sequence costs are fitted on decode-only and prefill-only batches (they were 26-32 % and 7-10 % while one
         // fit also served the mixed ones), the mixed batches' decodes as one tile per query head in waves that share
         // a KV group's DRAM reads (were 11 % with one L2 multiple per GPU, 14-16 % with one cost factor, 20-22 % before).
-        let bounds: [AttentionMix: Double] = [.decodeOnly: 10, .prefillOnly: 12, .mixed: 10]
+        // Prefill chunks as 64-row tiles in waves over the SMs: 10-11 % with a smooth efficiency curve, 3.4-3.5 % now;
+        // decode-only 8.4-8.9 → 5.3-5.7 % with the split-KV floor paid by decode-only batches alone.
+        let bounds: [AttentionMix: Double] = [.decodeOnly: 7, .prefillOnly: 5, .mixed: 10]
         for (mix, bound) in bounds {
             let figure = try #require(errors.attentionByMix[mix], "\(gpuName) \(mix.rawValue)")
             #expect(figure.medianPercent <= bound, "\(gpuName) attention \(mix.rawValue) median \(figure.medianPercent) %")

@@ -32,7 +32,7 @@ import Testing
 
     @Test func oneLongDecodeIsBoundByItsSerialWalk() throws {
         let mixedBatch = try Self.mixedBatch()
-        let walk = 16_385 * mixedBatch.keyLatencyNs
+        let walk = mixedBatch.tileNs + 16_385 * mixedBatch.keyLatencyNs
         #expect(mixedBatch.ns(decodes: 1, contextTokens: 16_385, longestContext: 16_385) == walk)
         #expect(mixedBatch.ns(decodes: 128, contextTokens: 128 * 16_385, longestContext: 16_385) > walk)
     }
@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func aSpecWithoutTheMixedFitCostsMixedDecodesAsTheirRows() throws {
-        let json = #"{"prefill_efficiency":0.5,"prefill_half_context":40,"key_latency_ns":18,"decode_efficiency":0.85,"decode_sequence_ns":88,"floor_ns":9800}"#
+        let json = #"{"prefill_efficiency":0.58,"prefill_tile_ns":6800,"decode_efficiency":0.85,"decode_sequence_ns":88,"floor_ns":9800}"#
         let kernel = try JSONDecoder().decode(AttentionKernel.self, from: Data(json.utf8))
         #expect(kernel.mixedL2Efficiency == nil)
         let heads = AttentionKernel.Heads(query: 32, keyValue: 8, dimension: 128, bytesPerElement: 2)

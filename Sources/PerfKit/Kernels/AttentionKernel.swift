@@ -1,18 +1,16 @@
-/// Fitted parameters of FlashAttention as vLLM runs it over a paged KV cache. A batch costs one floor plus each
-/// sequence's work: a decode sequence streams its cached K and V (split-KV), a prefill chunk is compute-bound with an
-/// efficiency that rises with the context each query sees, or bound by one tile's serial walk over the keys.
+/// Fitted parameters of FlashAttention as vLLM runs it over a paged KV cache. A decode-only batch costs one floor plus
+/// each sequence's stream of its cached K and V (split-KV). A prefill chunk runs as tiles of 64 query rows per query
+/// head, one per SM at a time, in waves: each tile walks the keys up to its own last row (causal).
 public struct AttentionKernel: Sendable, Hashable, Codable {
-    /// Fraction of peak tensor FLOP/s a prefill reaches with long contexts.
+    /// Fraction of one SM's share of the tensor peak that a prefill tile's loop over the keys reaches.
     public var prefillEfficiency: Double
-    /// Mean context per query (tokens) at which prefill efficiency is half its ceiling.
-    public var prefillHalfContext: Double
-    /// Serial time per key of one query tile, ns: the bound for short chunks over long caches.
-    public var keyLatencyNs: Double
+    /// Fixed time of one prefill tile (its query rows' load, the masked diagonal block, the output write), ns.
+    public var prefillTileNs: Double
     /// Fraction of peak bandwidth reached streaming the KV cache.
     public var decodeEfficiency: Double
     /// Fixed time per decode sequence in a batch (block tables, split-KV combine), ns.
     public var decodeSequenceNs: Double
-    /// Time of one attention kernel launch, paid once per batch, ns.
+    /// Time of a decode-only batch's split-KV kernels (the attention and the combine), paid once per such batch, ns.
     public var floorNs: Double
     /// In a batch that also holds a prefill chunk: the multiple of DRAM bandwidth at which a query head re-reads its
     /// group's K/V from L2 (≤ 4); nil when the GPU has no mixed-batch fit (`MixedBatchAttention`).
@@ -25,8 +23,8 @@ public struct AttentionKernel: Sendable, Hashable, Codable {
     public var mixedTilesPerSM: Double?
 
     enum CodingKeys: String, CodingKey {
-        case prefillEfficiency = "prefill_efficiency", prefillHalfContext = "prefill_half_context"
-        case keyLatencyNs = "key_latency_ns", decodeEfficiency = "decode_efficiency"
+        case prefillEfficiency = "prefill_efficiency", prefillTileNs = "prefill_tile_ns"
+        case decodeEfficiency = "decode_efficiency"
         case decodeSequenceNs = "decode_sequence_ns", floorNs = "floor_ns"
         case mixedL2Efficiency = "mixed_l2_efficiency", mixedHeadFlops = "mixed_head_flops", mixedTilesPerSM = "mixed_tiles_per_sm"
     }
@@ -46,27 +44,40 @@ public struct AttentionKernel: Sendable, Hashable, Codable {
         }
     }
 
-    /// One sequence's share of a batch: `input` new tokens over `kvCache` cached ones, ns, without the floor.
+    /// Query rows of one prefill tile: FlashAttention 2 runs a paged KV cache through its split-KV forward kernel,
+    /// whose `kBlockM` is 64 for every head size (`run_mha_fwd_splitkv_dispatch`).
+    public static let tileRows = 64.0
+
+    /// One tile's time per key it walks, ns: 64 rows × `dimension` of QKᵀ and PV at the SM's share of the peak.
+    public func tileKeyNs(heads: Heads, gpu: GPUSpec) -> Double {
+        4 * Self.tileRows * heads.dimension / (gpu.peakFlopsPerNs / (gpu.smCount ?? 1) * prefillEfficiency)
+    }
+
+    /// One sequence's share of a batch: `input` new tokens over `kvCache` cached ones, ns, without the decode floor.
     public func sequenceNs(input: Double, kvCache: Double, heads: Heads, gpu: GPUSpec) -> Double {
         guard input > 0 else { return 0 }
         let kvWidth = heads.keyValue * heads.dimension
         let qWidth = heads.query * heads.dimension
         let context = kvCache + input
-        let decodeBytes = (2 * context * kvWidth + 2 * input * qWidth) * heads.bytesPerElement
-        let decodeNs = decodeBytes / (gpu.peakBytesPerNs * decodeEfficiency) + decodeSequenceNs
+        let streamBytes = (2 * context * kvWidth + 2 * input * qWidth) * heads.bytesPerElement
+        let streamNs = streamBytes / (gpu.peakBytesPerNs * decodeEfficiency)
+        let decodeNs = streamNs + decodeSequenceNs
         if input == 1 { return decodeNs }
-        let pairs = input * kvCache + input * (input + 1) / 2
-        let meanContext = pairs / input
-        let flops = 4 * heads.query * heads.dimension * pairs
-        let computeNs = flops * (meanContext + prefillHalfContext) / meanContext / (gpu.peakFlopsPerNs * prefillEfficiency)
-        let walkNs = context * keyLatencyNs
-        let memoryNs = (2 * input * qWidth + 2 * context * kvWidth) * heads.bytesPerElement / (gpu.peakBytesPerNs * decodeEfficiency)
+        // Tile i walks kvCache + min(input, (i + 1) × rows) keys; tiles of all query heads share the SMs in waves.
+        let tiles = (input / Self.tileRows).rounded(.up)
+        let keys = tiles * kvCache + Self.tileRows * (tiles - 1) * tiles / 2 + input
+        let keyNs = tileKeyNs(heads: heads, gpu: gpu)
+        let meanTileNs = prefillTileNs + keys / tiles * keyNs
+        let longestTileNs = prefillTileNs + context * keyNs
+        let headTiles = tiles * heads.query
+        // Without an SM count the tiles spread evenly over the GPU (one SM's share is then the whole GPU's rate).
+        let waves = gpu.smCount.map { (headTiles / $0).rounded(.up) } ?? headTiles
         // A chunk never costs less than streaming its context as a decode would, so time rises with new tokens.
-        return max((computeNs * computeNs + walkNs * walkNs + memoryNs * memoryNs).squareRoot(), decodeNs)
+        return max(waves * meanTileNs, longestTileNs, streamNs, decodeNs)
     }
 
-    /// A whole batch's attention in one layer, ns: in a batch that also holds a prefill chunk the decodes cost as
-    /// `MixedBatchAttention` has it, when the kernel has that fit.
+    /// A whole batch's attention in one layer, ns: a decode-only batch pays the floor; in a batch that also holds a
+    /// prefill chunk the decodes cost as `MixedBatchAttention` has it, when the kernel has that fit.
     public func batchNs(_ sequences: [(input: Int, kvCache: Int)], heads: Heads, gpu: GPUSpec) -> Double {
         var decodeNs = 0.0, prefillNs = 0.0
         var decodes = 0, contextTokens = 0, longestContext = 0
@@ -81,9 +92,8 @@ public struct AttentionKernel: Sendable, Hashable, Codable {
                 prefillNs += ns
             }
         }
-        guard decodes > 0, decodes < sequences.count, let mixed = MixedBatchAttention(kernel: self, heads: heads, gpu: gpu) else {
-            return floorNs + prefillNs + decodeNs
-        }
-        return floorNs + prefillNs + mixed.ns(decodes: decodes, contextTokens: contextTokens, longestContext: longestContext)
+        if decodes == sequences.count { return decodes > 0 ? floorNs + decodeNs : 0 }
+        guard decodes > 0, let mixed = MixedBatchAttention(kernel: self, heads: heads, gpu: gpu) else { return prefillNs + decodeNs }
+        return prefillNs + mixed.ns(decodes: decodes, contextTokens: contextTokens, longestContext: longestContext)
     }
 }

@@ -19,12 +19,12 @@ public enum KernelFitter {
         }
         let attentions = samples.filter { $0.kernelClass == .attention }
         if !attentions.isEmpty {
-            let start = current.attention ?? AttentionKernel(prefillEfficiency: 0.7, prefillHalfContext: 150, keyLatencyNs: 25,
+            let start = current.attention ?? AttentionKernel(prefillEfficiency: 0.6, prefillTileNs: 5_000,
                                                              decodeEfficiency: 0.8, decodeSequenceNs: 200, floorNs: 9_000)
             // Per-sequence costs come from batches of one kind; the mixed batches then give only their decodes' tiles.
             let unmixed = attentions.filter { $0.attentionMix != .mixed }, mixed = attentions.filter { $0.attentionMix == .mixed }
             let x = minimize(unmixed.isEmpty ? attentions : unmixed, gpu: gpu,
-                             start: [logit(start.prefillEfficiency), log(start.prefillHalfContext + 1), log(start.keyLatencyNs + 1),
+                             start: [logit(start.prefillEfficiency), log(start.prefillTileNs + 1),
                                      logit(start.decodeEfficiency), log(start.decodeSequenceNs + 1), log(start.floorNs)]) {
                 KernelParameters(source: "", attention: attention($0, exact))
             }
@@ -118,8 +118,8 @@ public enum KernelFitter {
     }
 
     private static func attention(_ x: [Double], _ rounded: (Double) -> Double = fourDigits) -> AttentionKernel {
-        AttentionKernel(prefillEfficiency: rounded(sigmoid(x[0])), prefillHalfContext: rounded(max(0, exp(x[1]) - 1)), keyLatencyNs: rounded(max(0, exp(x[2]) - 1)),
-                        decodeEfficiency: rounded(sigmoid(x[3])), decodeSequenceNs: rounded(max(0, exp(x[4]) - 1)), floorNs: rounded(exp(x[5])))
+        AttentionKernel(prefillEfficiency: rounded(sigmoid(x[0])), prefillTileNs: rounded(max(0, exp(x[1]) - 1)),
+                        decodeEfficiency: rounded(sigmoid(x[2])), decodeSequenceNs: rounded(max(0, exp(x[3]) - 1)), floorNs: rounded(exp(x[4])))
     }
 
     /// The L2 share's multiple of DRAM bandwidth up to 4, the share of L2 filled, the floor; `dram` is fixed.

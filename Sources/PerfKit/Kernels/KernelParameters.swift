@@ -50,8 +50,8 @@ public struct KernelParameters: Sendable, Hashable, Codable {
                 let shares = donors.compactMap { donor in donor.attention.flatMap { a in donor.gemm.map { a.prefillEfficiency / $0.computeEfficiency } } }
                 let prefill = shares.count == fits.count ? result.gemm.map { gemm in min(1, Self.mean(shares.map { $0 * gemm.computeEfficiency })) } : nil
                 result.attention = AttentionKernel(
-                    prefillEfficiency: prefill ?? Self.mean(fits.map(\.prefillEfficiency)), prefillHalfContext: Self.mean(fits.map(\.prefillHalfContext)),
-                    keyLatencyNs: Self.mean(fits.map(\.keyLatencyNs)), decodeEfficiency: Self.mean(fits.map(\.decodeEfficiency)),
+                    prefillEfficiency: prefill ?? Self.mean(fits.map(\.prefillEfficiency)), prefillTileNs: Self.mean(fits.map(\.prefillTileNs)),
+                    decodeEfficiency: Self.mean(fits.map(\.decodeEfficiency)),
                     decodeSequenceNs: Self.mean(fits.map(\.decodeSequenceNs)), floorNs: Self.mean(fits.map(\.floorNs)))
                 // Only donors that run FlashAttention 2's tiles for mixed batches carry these.
                 let mixed = fits.filter { $0.mixedL2Efficiency != nil && $0.mixedHeadFlops != nil && $0.mixedTilesPerSM != nil }
@@ -107,8 +107,7 @@ extension KernelParameters {
         if let attention {
             fields += [("attention.prefill_efficiency", attention.prefillEfficiency, efficiency),
                        ("attention.decode_efficiency", attention.decodeEfficiency, efficiency),
-                       ("attention.prefill_half_context", attention.prefillHalfContext, size),
-                       ("attention.key_latency_ns", attention.keyLatencyNs, size),
+                       ("attention.prefill_tile_ns", attention.prefillTileNs, size),
                        ("attention.decode_sequence_ns", attention.decodeSequenceNs, size), ("attention.floor_ns", attention.floorNs, size)]
             if let l2 = attention.mixedL2Efficiency { fields.append(("attention.mixed_l2_efficiency", l2, 1e-6...ElementwiseKernel.maxEfficiency)) }
             if let headFlops = attention.mixedHeadFlops { fields.append(("attention.mixed_head_flops", headFlops, size)) }

@@ -22,6 +22,8 @@ public struct MixedBatchAttention: Sendable, Hashable {
     public let perSequenceNs: Double
     /// Serial time per key of one tile, ns: the longest decode's walk bounds the share from below.
     public let keyLatencyNs: Double
+    /// Fixed time of one tile, ns.
+    public let tileNs: Double
 
     /// The share for `heads` on `gpu` from a fitted kernel; nil when the kernel has no mixed-batch fit or the GPU runs
     /// other kernels for such batches (their decodes then cost as in a decode-only batch).
@@ -37,7 +39,8 @@ public struct MixedBatchAttention: Sendable, Hashable {
         l2Bytes = gpu.l2CacheBytes
         concurrentTiles = gpu.smCount.map { $0 * tilesPerSM } ?? .infinity
         perSequenceNs = heads.query * headFlops / gpu.peakFlopsPerNs
-        keyLatencyNs = kernel.keyLatencyNs
+        keyLatencyNs = kernel.tileKeyNs(heads: heads, gpu: gpu)
+        tileNs = kernel.prefillTileNs
     }
 
     /// The share for `model` sharded `tp` ways on `gpu`, from the GPU's fitted attention; nil without one.
@@ -65,6 +68,6 @@ public struct MixedBatchAttention: Sendable, Hashable {
         let kvHeadBytes = Double(contextTokens) * bytesPerTokenPerKVHead
         let dram = dramPasses(decodes: decodes, kvHeadBytes: kvHeadBytes)
         let stream = kvHeads * kvHeadBytes * (dram / dramBytesPerNs + (groupSize - dram) / l2BytesPerNs)
-        return max(Double(decodes) * perSequenceNs + stream, Double(longestContext) * keyLatencyNs)
+        return max(Double(decodes) * perSequenceNs + stream, tileNs + Double(longestContext) * keyLatencyNs)
     }
 }
