@@ -153,6 +153,7 @@ public struct ModelLatencyTable: Sendable {
             } else {
                 parts.prefillNs += ns
                 parts.prefills += 1
+                parts.longestChunk = max(parts.longestChunk, sequence.input)
             }
         }
         if parts.decodes + parts.prefills > 0 { parts.launchNs = launch }
@@ -163,14 +164,14 @@ public struct ModelLatencyTable: Sendable {
     @usableFromInline struct AttentionParts {
         @usableFromInline var launchNs: Double
         @usableFromInline var prefillNs = 0.0, decodeNs = 0.0
-        @usableFromInline var prefills = 0, decodes = 0, contextTokens = 0, longestContext = 0
+        @usableFromInline var prefills = 0, decodes = 0, contextTokens = 0, longestContext = 0, longestChunk = 0
 
         @inlinable init(launchNs: Double) { self.launchNs = launchNs }
 
         @inlinable var isMixed: Bool { prefills > 0 && decodes > 0 }
 
         @inlinable func mixedDecodeNs(_ model: MixedBatchAttention) -> Double {
-            model.ns(decodes: decodes, contextTokens: contextTokens, longestContext: longestContext)
+            model.ns(decodes: decodes, contextTokens: contextTokens, longestContext: longestContext, longestChunk: longestChunk)
         }
     }
 }

@@ -23,7 +23,7 @@ import Testing
         #expect(table.batchAttentionNs(.attn, [chunk], mixedBatch: mixedBatch) == table.batchAttentionNs(.attn, [chunk]))
         let prefillOnly = table.batchAttentionNs(.attn, [chunk])
         let mixed = table.batchAttentionNs(.attn, [chunk] + decodes, mixedBatch: mixedBatch)
-        let tiles = mixedBatch.ns(decodes: 32, contextTokens: 32 * 1025, longestContext: 1025)
+        let tiles = mixedBatch.ns(decodes: 32, contextTokens: 32 * 1025, longestContext: 1025, longestChunk: 512)
         #expect(abs(mixed - (prefillOnly + tiles)) <= 1e-9 * mixed)
         #expect(table.blockAttentionNs([chunk] + decodes, mixedBatch: mixedBatch) == mixed)
         // Without split-KV the decodes cost more than in a decode-only batch.
@@ -33,8 +33,8 @@ import Testing
     @Test func oneLongDecodeIsBoundByItsSerialWalk() throws {
         let mixedBatch = try Self.mixedBatch()
         let walk = mixedBatch.tileNs + 16_385 * mixedBatch.keyLatencyNs
-        #expect(mixedBatch.ns(decodes: 1, contextTokens: 16_385, longestContext: 16_385) == walk)
-        #expect(mixedBatch.ns(decodes: 128, contextTokens: 128 * 16_385, longestContext: 16_385) > walk)
+        #expect(mixedBatch.ns(decodes: 1, contextTokens: 16_385, longestContext: 16_385, longestChunk: 64) == walk)
+        #expect(mixedBatch.ns(decodes: 128, contextTokens: 128 * 16_385, longestContext: 16_385, longestChunk: 64) > walk)
     }
 
     @Test func noQueryHeadStreamsBelowItsKVHeadsDRAMTraffic() throws {
@@ -46,7 +46,7 @@ import Testing
             let mixedBatch = try #require(MixedBatchAttention(kernel: kernel, heads: heads, gpu: gpu))
             for (decodes, context) in [(1, 4096), (64, 2048), (256, 16_384)] {
                 let bytes = heads.keyValue * 2 * heads.dimension * heads.bytesPerElement * Double(decodes * context)
-                #expect(mixedBatch.ns(decodes: decodes, contextTokens: decodes * context, longestContext: context) >= bytes / gpu.peakBytesPerNs)
+                #expect(mixedBatch.ns(decodes: decodes, contextTokens: decodes * context, longestContext: context, longestChunk: 512) >= bytes / gpu.peakBytesPerNs)
                 let passes = mixedBatch.dramPasses(decodes: decodes, contextTokens: decodes * context)
                 #expect(passes >= 1 && passes <= heads.query / heads.keyValue)
             }

@@ -21,12 +21,16 @@ public struct AttentionKernel: Sendable, Hashable, Codable {
     /// Decode tiles one SM runs at once in such a batch: with the SM count, how many query heads of a KV group share
     /// one wave (and so one DRAM read of its K/V).
     public var mixedTilesPerSM: Double?
+    /// SM time of one empty tile in such a batch, ns: the grid gives every sequence as many 64-row tiles as the longest
+    /// chunk needs, and a decode's tiles past its one row exit at once (`num_m_block` of FlashAttention 2's varlen grid).
+    public var mixedEmptyTileNs: Double?
 
     enum CodingKeys: String, CodingKey {
         case prefillEfficiency = "prefill_efficiency", prefillTileNs = "prefill_tile_ns"
         case decodeEfficiency = "decode_efficiency"
         case decodeSequenceNs = "decode_sequence_ns", floorNs = "floor_ns"
         case mixedL2Efficiency = "mixed_l2_efficiency", mixedHeadFlops = "mixed_head_flops", mixedTilesPerSM = "mixed_tiles_per_sm"
+        case mixedEmptyTileNs = "mixed_empty_tile_ns"
     }
 
     /// The shape of one layer's attention on one GPU.
@@ -80,7 +84,7 @@ public struct AttentionKernel: Sendable, Hashable, Codable {
     /// prefill chunk the decodes cost as `MixedBatchAttention` has it, when the kernel has that fit.
     public func batchNs(_ sequences: [(input: Int, kvCache: Int)], heads: Heads, gpu: GPUSpec) -> Double {
         var decodeNs = 0.0, prefillNs = 0.0
-        var decodes = 0, contextTokens = 0, longestContext = 0
+        var decodes = 0, contextTokens = 0, longestContext = 0, longestChunk = 0
         for sequence in sequences {
             let ns = sequenceNs(input: Double(sequence.input), kvCache: Double(sequence.kvCache), heads: heads, gpu: gpu)
             if sequence.input == 1 {
@@ -90,10 +94,11 @@ public struct AttentionKernel: Sendable, Hashable, Codable {
                 longestContext = max(longestContext, sequence.kvCache + 1)
             } else {
                 prefillNs += ns
+                longestChunk = max(longestChunk, sequence.input)
             }
         }
         if decodes == sequences.count { return decodes > 0 ? floorNs + decodeNs : 0 }
         guard decodes > 0, let mixed = MixedBatchAttention(kernel: self, heads: heads, gpu: gpu) else { return prefillNs + decodeNs }
-        return prefillNs + mixed.ns(decodes: decodes, contextTokens: contextTokens, longestContext: longestContext)
+        return prefillNs + mixed.ns(decodes: decodes, contextTokens: contextTokens, longestContext: longestContext, longestChunk: longestChunk)
     }
 }

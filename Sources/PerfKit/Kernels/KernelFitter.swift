@@ -38,10 +38,12 @@ public enum KernelFitter {
                     kernel.mixedL2Efficiency = rounded(limit * sigmoid(x[0]))
                     kernel.mixedHeadFlops = rounded(exp(x[1]))
                     kernel.mixedTilesPerSM = rounded(exp(x[2]))
+                    kernel.mixedEmptyTileNs = rounded(max(0, exp(x[3]) - 1))
                     return KernelParameters(source: "", attention: kernel)
                 }
                 // Where a KV group splits across waves makes the loss multimodal, so two starts compete.
-                let mix = bestOfStarts(mixed, gpu: gpu, starts: [[2.0, 5e6, 1.0], [3.0, 8e6, 2.0]].map { [logit($0[0] / limit), log($0[1]), log($0[2])] }) {
+                let starts = [[2.0, 5e6, 1.0, 500], [3.0, 8e6, 2.0, 2_000]].map { [logit($0[0] / limit), log($0[1]), log($0[2]), log($0[3] + 1)] }
+                let mix = bestOfStarts(mixed, gpu: gpu, starts: starts) {
                     kernel($0, exact)
                 }
                 fitted = kernel(mix, fourDigits).attention!

@@ -54,12 +54,14 @@ public struct KernelParameters: Sendable, Hashable, Codable {
                     decodeEfficiency: Self.mean(fits.map(\.decodeEfficiency)),
                     decodeSequenceNs: Self.mean(fits.map(\.decodeSequenceNs)), floorNs: Self.mean(fits.map(\.floorNs)))
                 // Only donors that run FlashAttention 2's tiles for mixed batches carry these.
-                let mixed = fits.filter { $0.mixedL2Efficiency != nil && $0.mixedHeadFlops != nil && $0.mixedTilesPerSM != nil }
+                let mixed = fits.filter { $0.mixedL2Efficiency != nil && $0.mixedHeadFlops != nil && $0.mixedTilesPerSM != nil && $0.mixedEmptyTileNs != nil }
                 let l2 = mixed.compactMap(\.mixedL2Efficiency), headFlops = mixed.compactMap(\.mixedHeadFlops), tiles = mixed.compactMap(\.mixedTilesPerSM)
+                let empty = mixed.compactMap(\.mixedEmptyTileNs)
                 if !mixed.isEmpty {
                     result.attention?.mixedL2Efficiency = Self.mean(l2)
                     result.attention?.mixedHeadFlops = Self.mean(headFlops)
                     result.attention?.mixedTilesPerSM = Self.mean(tiles)
+                    result.attention?.mixedEmptyTileNs = Self.mean(empty)
                 }
             }
         }
@@ -112,6 +114,7 @@ extension KernelParameters {
             if let l2 = attention.mixedL2Efficiency { fields.append(("attention.mixed_l2_efficiency", l2, 1e-6...ElementwiseKernel.maxEfficiency)) }
             if let headFlops = attention.mixedHeadFlops { fields.append(("attention.mixed_head_flops", headFlops, size)) }
             if let tiles = attention.mixedTilesPerSM { fields.append(("attention.mixed_tiles_per_sm", tiles, 1e-3...64)) }
+            if let empty = attention.mixedEmptyTileNs { fields.append(("attention.mixed_empty_tile_ns", empty, size)) }
         }
         for kind in ElementwiseKind.allCases {
             guard let kernel = elementwise[kind] else { continue }

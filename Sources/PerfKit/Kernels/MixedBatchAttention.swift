@@ -24,6 +24,10 @@ public struct MixedBatchAttention: Sendable, Hashable {
     public let keyLatencyNs: Double
     /// Fixed time of one tile, ns.
     public let tileNs: Double
+    /// Query heads of the shard.
+    public let queryHeads: Double
+    /// Time the GPU spends on one empty tile (a decode's rows past its first tile), ns: one SM's time over the SMs.
+    public let emptyTileNs: Double
 
     /// The share for `heads` on `gpu` from a fitted kernel; nil when the kernel has no mixed-batch fit or the GPU runs
     /// other kernels for such batches (their decodes then cost as in a decode-only batch).
@@ -41,6 +45,8 @@ public struct MixedBatchAttention: Sendable, Hashable {
         perSequenceNs = heads.query * headFlops / gpu.peakFlopsPerNs
         keyLatencyNs = kernel.tileKeyNs(heads: heads, gpu: gpu)
         tileNs = kernel.prefillTileNs
+        queryHeads = heads.query
+        emptyTileNs = (kernel.mixedEmptyTileNs ?? 0) / (gpu.smCount ?? 1)
     }
 
     /// The share for `model` sharded `tp` ways on `gpu`, from the GPU's fitted attention; nil without one.
@@ -63,11 +69,13 @@ public struct MixedBatchAttention: Sendable, Hashable {
         return 1 + (1 / share - 1) * (1 - inL2)
     }
 
-    /// The decodes' time, ns: `decodes` sequences holding `contextTokens` tokens in all, the longest `longestContext`.
-    @inlinable public func ns(decodes: Int, contextTokens: Int, longestContext: Int) -> Double {
+    /// The decodes' time, ns: `decodes` sequences holding `contextTokens` tokens in all, the longest `longestContext`,
+    /// beside chunks of at most `longestChunk` new tokens.
+    @inlinable public func ns(decodes: Int, contextTokens: Int, longestContext: Int, longestChunk: Int) -> Double {
         let kvHeadBytes = Double(contextTokens) * bytesPerTokenPerKVHead
         let dram = dramPasses(decodes: decodes, kvHeadBytes: kvHeadBytes)
         let stream = kvHeads * kvHeadBytes * (dram / dramBytesPerNs + (groupSize - dram) / l2BytesPerNs)
-        return max(Double(decodes) * perSequenceNs + stream, tileNs + Double(longestContext) * keyLatencyNs)
+        let emptyTiles = Double(decodes) * queryHeads * max(0, (Double(longestChunk) / AttentionKernel.tileRows).rounded(.up) - 1)
+        return max(Double(decodes) * perSequenceNs + stream + emptyTiles * emptyTileNs, tileNs + Double(longestContext) * keyLatencyNs)
     }
 }
