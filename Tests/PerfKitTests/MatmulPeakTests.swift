@@ -61,5 +61,6 @@ import Testing
         #expect(t4.kernels?.source.contains("square-matmul peak") == true)
         // GeForce boards beat their rated peak, but no derived efficiency passes the datasheet's.
         #expect(try compute("RTX3090") <= 1 && compute("RTX3090") > 0.95)
+        #expect(try compute("RTX5090") == 1)
     }
 }
