@@ -11,12 +11,13 @@ public struct AttentionSurface: Sendable, Hashable {
         for point in points { byInput[point.input, default: []].append((point.kvCache, point.latencyNs)) }
         let sortedInputs = byInput.keys.sorted()
         inputs = sortedInputs.map(Double.init)
-        // Each curve is raised to at least the previous input's curve on the union of their kv points, so that
-        // latency never falls as new tokens grow, whatever kv grid each input point has.
+        // Each chunk's curve is raised to at least the previous input's curve on the union of their kv points, so that
+        // latency never falls as new tokens grow, whatever kv grid each input point has. The decode curve (input 1)
+        // raises nothing: vLLM runs a decode as split-KV and its combine, a chunk as one kernel, which may cost less.
         var monotone: [LatencyCurve] = []
-        for input in sortedInputs {
+        for (index, input) in sortedInputs.enumerated() {
             let own = LatencyCurve(points: byInput[input]!)
-            guard let previous = monotone.last else {
+            guard let previous = monotone.last, sortedInputs[index - 1] != 1 else {
                 monotone.append(own)
                 continue
             }

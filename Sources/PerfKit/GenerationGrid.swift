@@ -13,14 +13,17 @@ public struct GenerationGrid: Sendable, Hashable {
         self.kvPoints = kvPoints
     }
 
-    /// 1, 2, 4, 8, then steps that widen with size: batches up to 32k tokens, sequences up to the context limit.
+    /// 1, 2, 4, 8, then steps that widen with size: batches up to 32k tokens, sequences up to the context limit. A
+    /// prefill chunk's attention steps up by waves of 64-row tiles, so its inputs take every multiple of 64 up to 2,048
+    /// (where a step is a large share of the time), then powers of two.
     public static func standard(maxContext: Int) -> GenerationGrid {
         let tokens = [1, 2, 4, 8, 16, 32, 64, 128, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096, 6144, 8192,
                       12288, 16384, 24576, 32768]
         let powers = (0...20).map { 1 << $0 }
+        let tiles = Array(stride(from: 64, through: 2048, by: 64))
         return GenerationGrid(
             tokenPoints: tokens,
-            attentionInputPoints: powers.filter { $0 <= maxContext },
+            attentionInputPoints: Set(powers + tiles).sorted().filter { $0 <= maxContext },
             kvPoints: [0] + powers.filter { $0 >= 16 && $0 < maxContext - 1 } + [maxContext - 1])
     }
 

@@ -55,8 +55,7 @@ public struct ModelLatencyTable: Sendable {
                     let curve = surface.curves[0]
                     denseDecode[layer.index] = (0..<model.maxPositionEmbeddings).map { curve.latency(at: Double($0)) }
                 }
-                // A decode-only batch's kernels, paid once per batch: the cheapest single decode. A prefill chunk's row
-                // may be cheaper (one kernel, no combine); its batch then counts that difference.
+                // A decode-only batch's kernels, paid once per batch: the cheapest single decode.
                 let decodes = rows.filter { $0.input == 1 }
                 launch[layer.index] = Double((decodes.isEmpty ? rows : decodes).map(\.latencyNs).min()!)
             } else {
@@ -111,10 +110,10 @@ public struct ModelLatencyTable: Sendable {
         return total
     }
 
-    /// Time of one attention layer for a batch of sequences, each (new tokens, cached tokens), ns.
-    /// The batch runs as one kernel, so the layer's smallest kernel time is paid once, not per sequence. In a batch
-    /// that also holds a prefill chunk, the decodes cost as `mixedBatch` has it (spread over the attention layers by
-    /// their decode rows) when given, else as their decode rows.
+    /// Time of one attention layer for a batch of sequences, each (new tokens, cached tokens), ns. A decode-only batch
+    /// pays its kernels' launch (the cheapest decode row) once, not per sequence; a chunk's row is its whole kernel. In a
+    /// batch that also holds a prefill chunk, the decodes cost as `mixedBatch` has it (spread over the attention layers
+    /// by their decode rows) when given, else as their decode rows less the launch.
     @inlinable public func batchAttentionNs<S: Sequence>(_ layer: LayerName, _ sequences: S, mixedBatch: MixedBatchAttention? = nil) -> Double
     where S.Element == (input: Int, kvCache: Int) {
         let own = batchAttentionParts(index: layer.index, sequences)
@@ -143,10 +142,10 @@ public struct ModelLatencyTable: Sendable {
     where S.Element == (input: Int, kvCache: Int) {
         let launch = attentionLaunchNs[index]
         var parts = AttentionParts(launchNs: 0)
-        for sequence in sequences {
-            let ns = attentionNs(index: index, input: sequence.input, kvCache: sequence.kvCache) - launch
+        for sequence in sequences where sequence.input > 0 {
+            let ns = attentionNs(index: index, input: sequence.input, kvCache: sequence.kvCache)
             if sequence.input == 1 {
-                parts.decodeNs += ns
+                parts.decodeNs += ns - launch
                 parts.decodes += 1
                 parts.contextTokens += sequence.kvCache + 1
                 parts.longestContext = max(parts.longestContext, sequence.kvCache + 1)
@@ -156,7 +155,7 @@ public struct ModelLatencyTable: Sendable {
                 parts.longestChunk = max(parts.longestChunk, sequence.input)
             }
         }
-        if parts.decodes + parts.prefills > 0 { parts.launchNs = launch }
+        if parts.decodes > 0 && parts.prefills == 0 { parts.launchNs = launch }
         return parts
     }
 

@@ -104,7 +104,9 @@ struct TableValidation {
         for index in records.indices.dropFirst() {
             let previous = records[index - 1], row = records[index]
             guard previous.series == row.series, previous.kvCache == row.kvCache, row.input > previous.input,
-                  row.latencyNs < previous.latencyNs, series[Int(row.series)].layer != nil else { continue }
+                  row.latencyNs < previous.latencyNs, let layer = series[Int(row.series)].layer else { continue }
+            // vLLM 0.19 runs a decode as split-KV and its combine, a chunk as one kernel: a short chunk may cost less.
+            if layer.isAttention && previous.input == 1 { continue }
             log.add(.init(.error, .monotoneInput, file: file, line: Int(row.line),
                 "\(series[Int(row.series)].name.layer) at kv_cache=\(row.kvCache): latency falls from \(previous.latencyNs) ns at input=\(previous.input) (line \(previous.line)) to \(row.latencyNs) ns at input=\(row.input)"))
         }

@@ -43,6 +43,29 @@ import Testing
         #expect(calibration.changes.contains("matmul_peak.efficiency: 0.8479 → 0.8013"))
     }
 
+    @Test func aFitOutOfRangeIsRefusedBeforeAnythingIsWritten() throws {
+        // 142 TFLOP/s is the RTX 3090's FP16-accumulate figure: twice its FP32-accumulate peak.
+        let sample = KernelSample(shape: .squareMatmul(size: 8_192), measuredNs: 2 * pow(8_192, 3) / 142e3, group: "test")
+        #expect { try Calibration(samples: [sample], gpuName: "RTX3090", catalog: try RepositoryData.gpus(), source: "test") } throws: { error in
+            "\(error)".contains("matmul_peak.efficiency") && "\(error)".contains("nothing written")
+        }
+    }
+
+    @Test func aFitNamesTheOtherGPUsWhoseDerivedParametersMove() throws {
+        let sample = KernelSample(shape: .squareMatmul(size: 8_192), measuredNs: 2 * pow(8_192, 3) / 290e3, group: "test")
+        let calibration = try Calibration(samples: [sample], gpuName: "A100", catalog: try RepositoryData.gpus(), source: "test")
+        // The share serving shapes reach of the peak moves, and with it every GPU derived from a peak or its class.
+        #expect(Set(["RTX3090", "T4", "B200", "L40S"]).isSubset(of: Set(calibration.alsoChanged)))
+        #expect(!calibration.alsoChanged.contains("A100") && !calibration.alsoChanged.contains("RTX4090"))
+    }
+
+    @Test func anEmptyOrHeaderlessFileSaysWhatItLacks() throws {
+        let empty = try write("gpu,dtype,tflops\n")
+        #expect { try CalibrationInput.samples(at: empty, models: try RepositoryData.models()) } throws: { "\($0)".contains("matmul.csv:1") && "\($0)".contains("no rows") }
+        let noDtype = try write("gpu,tflops\nRTX3090,70\n")
+        #expect { try CalibrationInput.samples(at: noDtype, models: try RepositoryData.models()) } throws: { "\($0)".contains("missing column \"dtype\"") }
+    }
+
     @Test func aGPUWithoutAGEMMProfileTakesItsComputeEfficiencyFromItsBoardClass() throws {
         let catalog = try RepositoryData.gpus()
         func compute(_ name: String) throws -> Double { try #require(try catalog.gpu(name).kernels?.gemm?.computeEfficiency) }

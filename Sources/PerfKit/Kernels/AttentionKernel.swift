@@ -74,9 +74,12 @@ public struct AttentionKernel: Sendable, Hashable, Codable {
         let meanTileNs = prefillTileNs + keys / tiles * keyNs
         let longestTileNs = prefillTileNs + context * keyNs
         let headTiles = tiles * heads.query
-        // Without an SM count the tiles spread evenly over the GPU (one SM's share is then the whole GPU's rate).
-        let waves = gpu.smCount.map { (headTiles / $0).rounded(.up) } ?? headTiles
         // A chunk never costs less than streaming its context as a decode would, so time rises with new tokens.
+        guard let sms = gpu.smCount else {
+            // Without an SM count the tiles' key walks spread evenly over the whole GPU, with one fixed tile time.
+            return max(prefillTileNs + headTiles * (meanTileNs - prefillTileNs), streamNs, decodeNs)
+        }
+        let waves = (headTiles / sms).rounded(.up)
         return max(waves * meanTileNs, longestTileNs, streamNs, decodeNs)
     }
 
@@ -85,7 +88,7 @@ public struct AttentionKernel: Sendable, Hashable, Codable {
     public func batchNs(_ sequences: [(input: Int, kvCache: Int)], heads: Heads, gpu: GPUSpec) -> Double {
         var decodeNs = 0.0, prefillNs = 0.0
         var decodes = 0, contextTokens = 0, longestContext = 0, longestChunk = 0
-        for sequence in sequences {
+        for sequence in sequences where sequence.input > 0 {
             let ns = sequenceNs(input: Double(sequence.input), kvCache: Double(sequence.kvCache), heads: heads, gpu: gpu)
             if sequence.input == 1 {
                 decodeNs += ns
@@ -97,8 +100,32 @@ public struct AttentionKernel: Sendable, Hashable, Codable {
                 longestChunk = max(longestChunk, sequence.input)
             }
         }
-        if decodes == sequences.count { return decodes > 0 ? floorNs + decodeNs : 0 }
+        if prefillNs == 0 { return decodes > 0 ? floorNs + decodeNs : 0 }
         guard decodes > 0, let mixed = MixedBatchAttention(kernel: self, heads: heads, gpu: gpu) else { return prefillNs + decodeNs }
         return prefillNs + mixed.ns(decodes: decodes, contextTokens: contextTokens, longestContext: longestContext, longestChunk: longestChunk)
+    }
+}
+
+extension AttentionKernel {
+    /// Keys of the prefill form an older perfkit fitted (a smooth efficiency curve and one tile's serial walk).
+    private enum RetiredKeys: String, CodingKey {
+        case prefillHalfContext = "prefill_half_context", keyLatencyNs = "key_latency_ns"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if !container.contains(.prefillTileNs), try decoder.container(keyedBy: RetiredKeys.self).contains(.keyLatencyNs) {
+            throw DecodingError.dataCorruptedError(forKey: .prefillEfficiency, in: container, debugDescription:
+                "this attention fit (prefill_half_context, key_latency_ns) is an older perfkit's: re-run perfkit calibrate on the GPU's profile, or delete the GPU's kernels.attention to derive it")
+        }
+        prefillEfficiency = try container.decode(Double.self, forKey: .prefillEfficiency)
+        prefillTileNs = try container.decode(Double.self, forKey: .prefillTileNs)
+        decodeEfficiency = try container.decode(Double.self, forKey: .decodeEfficiency)
+        decodeSequenceNs = try container.decode(Double.self, forKey: .decodeSequenceNs)
+        floorNs = try container.decode(Double.self, forKey: .floorNs)
+        mixedL2Efficiency = try container.decodeIfPresent(Double.self, forKey: .mixedL2Efficiency)
+        mixedHeadFlops = try container.decodeIfPresent(Double.self, forKey: .mixedHeadFlops)
+        mixedTilesPerSM = try container.decodeIfPresent(Double.self, forKey: .mixedTilesPerSM)
+        mixedEmptyTileNs = try container.decodeIfPresent(Double.self, forKey: .mixedEmptyTileNs)
     }
 }

@@ -8,6 +8,8 @@ public struct Calibration: Sendable {
     public var after: CalibrationError
     /// `field: old → new` for every figure the fit changes.
     public var changes: [String]
+    /// Other GPUs whose derived parameters move with this fit (their tables then need `perfkit generate`).
+    public var alsoChanged: [String]
     public var updatedFile: GPUSpecFile
 
     /// Fits `gpuName`'s kernel classes (and all-reduce) that `samples` measure; `source` is recorded in the file.
@@ -37,9 +39,17 @@ public struct Calibration: Sendable {
         resolvedAfter.allReduce = updated.allReduce
         after = CalibrationError(samples, gpu: resolvedAfter, parameters: fitted.filled(from: [current]), allReduce: AllReduceModel(gpu: resolvedAfter))
         changes = Self.differences(from: declared, to: updated)
+        // A fit out of a parameter's range (a profile's wrong figure) would leave a spec file no tool loads.
+        do throws(PerfKitError) {
+            try updated.validate(file: "")
+        } catch {
+            throw PerfKitError("the fit gives \(error.message); nothing written: check the profile's figures")
+        }
         var file = GPUSpecFile(comment: catalog.comment, gpus: catalog.declared)
         file.gpus[index] = updated
         updatedFile = file
+        let before = KernelDerivation.resolve(catalog.declared), after = KernelDerivation.resolve(file.gpus)
+        alsoChanged = zip(before, after).filter { $0.0.name != updated.name && $0.0.kernels != $0.1.kernels }.map(\.0.name)
     }
 
     /// Field-by-field differences of two specs' kernel and all-reduce parameters, as `path: old → new`.

@@ -217,7 +217,14 @@ public enum CalibrationInput {
     /// tensor rate), `tflops` (the best of sizes 1,024–10,240, taken as 8,192³), and who measured it where.
     private static func matmulPeakSamples(_ file: URL) throws(PerfKitError) -> SamplesByGPU {
         var result: SamplesByGPU = [:]
-        for (line, fields) in try table(file) {
+        let rows = try table(file)
+        guard let first = rows.first else {
+            throw PerfKitError("no rows: expected a header gpu,dtype,tflops,… and one row per measured board", file: file.path, line: 1)
+        }
+        for column in ["gpu", "dtype", "tflops"] where first.fields[column] == nil {
+            throw PerfKitError("missing column \"\(column)\" in the header", file: file.path, line: 1)
+        }
+        for (line, fields) in rows {
             guard let gpu = fields["gpu"], !gpu.isEmpty else { throw PerfKitError("column \"gpu\" must name a GPU", file: file.path, line: line) }
             guard let dtype = fields["dtype"], ["bf16", "fp16"].contains(dtype) else {
                 throw PerfKitError("column \"dtype\" must be bf16 or fp16, found \"\(fields["dtype"] ?? "")\"", file: file.path, line: line)

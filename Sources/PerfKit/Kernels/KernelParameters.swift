@@ -54,14 +54,14 @@ public struct KernelParameters: Sendable, Hashable, Codable {
                     decodeEfficiency: Self.mean(fits.map(\.decodeEfficiency)),
                     decodeSequenceNs: Self.mean(fits.map(\.decodeSequenceNs)), floorNs: Self.mean(fits.map(\.floorNs)))
                 // Only donors that run FlashAttention 2's tiles for mixed batches carry these.
-                let mixed = fits.filter { $0.mixedL2Efficiency != nil && $0.mixedHeadFlops != nil && $0.mixedTilesPerSM != nil && $0.mixedEmptyTileNs != nil }
+                let mixed = fits.filter { $0.mixedL2Efficiency != nil && $0.mixedHeadFlops != nil && $0.mixedTilesPerSM != nil }
                 let l2 = mixed.compactMap(\.mixedL2Efficiency), headFlops = mixed.compactMap(\.mixedHeadFlops), tiles = mixed.compactMap(\.mixedTilesPerSM)
                 let empty = mixed.compactMap(\.mixedEmptyTileNs)
                 if !mixed.isEmpty {
                     result.attention?.mixedL2Efficiency = Self.mean(l2)
                     result.attention?.mixedHeadFlops = Self.mean(headFlops)
                     result.attention?.mixedTilesPerSM = Self.mean(tiles)
-                    result.attention?.mixedEmptyTileNs = Self.mean(empty)
+                    result.attention?.mixedEmptyTileNs = empty.isEmpty ? nil : Self.mean(empty)
                 }
             }
         }

@@ -23,12 +23,9 @@ extension GPUSpec {
             return kernels.elementwise[kind].map { $0.ns(bytes: bytes, gpu: self) } ?? 0
         }
         let qkv = qWidth + 2 * kvWidth
-        // One sequence as a batch of its own: a decode pays the split-KV floor, a prefill chunk its tiles. A short chunk
-        // runs one kernel where a decode runs two (the bundles: 8 µs against 9.3), but a table row never falls as new
-        // tokens grow (`perfkit validate`), so a chunk's row is at least the decode's over the same cache.
-        let heads = shard.attentionHeads
-        let decodeRowNs = attention.batchNs([(1, kvCache)], heads: heads, gpu: self)
-        let attentionNs = input > 1 ? max(attention.batchNs([(input, kvCache)], heads: heads, gpu: self), decodeRowNs) : decodeRowNs
+        // One sequence as a batch of its own: a decode pays the split-KV floor, a prefill chunk its tiles (a short chunk
+        // runs one kernel where a decode runs two, so its row may be the cheaper: the bundles, 8 µs against 9.3).
+        let attentionNs = attention.batchNs([(max(input, 1), kvCache)], heads: shard.attentionHeads, gpu: self)
         switch layer {
         case .qProj: return linear(qkv, h) * qWidth / qkv
         case .kProj, .vProj: return linear(qkv, h) * kvWidth / qkv

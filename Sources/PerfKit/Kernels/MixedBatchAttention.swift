@@ -46,7 +46,8 @@ public struct MixedBatchAttention: Sendable, Hashable {
         keyLatencyNs = kernel.tileKeyNs(heads: heads, gpu: gpu)
         tileNs = kernel.prefillTileNs
         queryHeads = heads.query
-        emptyTileNs = (kernel.mixedEmptyTileNs ?? 0) / (gpu.smCount ?? 1)
+        // Without an SM count an empty tile's share of the GPU is unknown; it is then not charged.
+        emptyTileNs = gpu.smCount.map { (kernel.mixedEmptyTileNs ?? 0) / $0 } ?? 0
     }
 
     /// The share for `model` sharded `tp` ways on `gpu`, from the GPU's fitted attention; nil without one.

@@ -40,6 +40,10 @@ struct Calibrate: ParsableCommand {
             let target = try workspace.gpus.gpu(hardware!).name
             let others = samples.keys.filter { $0.caseInsensitiveCompare(target) != .orderedSame }.sorted()
             if !others.isEmpty { print("skipped profiles of other GPUs: \(others.joined(separator: ", "))") }
+            let unknown = others.filter { (try? workspace.gpus.gpu($0)) == nil }
+            if !unknown.isEmpty {
+                FileHandle.standardError.write(Data("warning: the profiles name GPUs hardware/gpus.json lacks: \(unknown.joined(separator: ", "))\n".utf8))
+            }
             let mine = samples.filter { $0.key.caseInsensitiveCompare(target) == .orderedSame }.flatMap(\.value)
             guard !mine.isEmpty else { throw PerfKitError("the profile has no samples of \(target)") }
             let source = "perfkit calibrate --profile " + paths.map { relative($0, to: workspace.data.url) }.joined(separator: " --profile ")
@@ -51,6 +55,9 @@ struct Calibrate: ParsableCommand {
             }
             print("changes to \(target) in \(relative(workspace.data.hardwareSpecs, to: workspace.data.url)):")
             for change in calibration.changes { print("  \(change)") }
+            if !calibration.alsoChanged.isEmpty {
+                print("derived parameters of \(calibration.alsoChanged.joined(separator: ", ")) change with it")
+            }
             if dryRun {
                 print("dry run: nothing written")
                 return
@@ -60,7 +67,7 @@ struct Calibrate: ParsableCommand {
             } catch {
                 throw PerfKitError("cannot write: \(error)", location: workspace.data.hardwareSpecs.path)
             }
-            print("wrote \(workspace.data.hardwareSpecs.path)")
+            print("wrote \(workspace.data.hardwareSpecs.path); run perfkit generate --all to bring the tables along")
         }
     }
 
@@ -98,7 +105,7 @@ struct Calibrate: ParsableCommand {
     }
 
     private func format(_ figure: CalibrationError.Figure) -> String {
-        String(format: "%.1f / %.0f", figure.medianPercent, figure.maxPercent)
+        String(format: figure.maxPercent < 10 ? "%.1f / %.1f" : "%.1f / %.0f", figure.medianPercent, figure.maxPercent)
     }
 
     private func pad(_ text: String, _ width: Int) -> String {
