@@ -13,9 +13,9 @@ struct ReplCommandLine: ParsableCommand {
         version: LLMServingSimVersion.string)
 
     @Option(help: "Folder holding model_configs/, perf_model/ and hardware/.") var dataDir: String?
-    @Option(help: "GPU of new engines.") var hardware: String = "A100"
+    @Option(help: "GPU of new engines (default: a --profile bundle's, else A100).") var hardware: String?
     @Option(help: "Measured latencies of new engines: a bundle or Vidur folder, one of our CSVs, or \"measured\".") var profile: String?
-    @Option(help: "Default model of submit and load.") var model: String?
+    @Option(help: "Default model of submit and load (default: a --profile bundle's, else none).") var model: String?
     @Option(parsing: .unconditional, help: "Tensor-parallel degree of new engines.") var tp: Int = 1
     @Option(parsing: .unconditional, help: "KV blocks per replica of new engines, replacing the computed capacity (vLLM's num_gpu_blocks_override).") var numGpuBlocks: Int?
     @Option(help: "Run the commands of this file, then exit.") var script: String?
@@ -26,7 +26,11 @@ struct ReplCommandLine: ParsableCommand {
         var session: ReplSession
         do {
             let data = try DataDirectory.locate(explicit: dataDir)
-            session = try ReplSession(loader: try EngineLoader(data: data), hardware: hardware, model: model, tp: tp, profile: profile,
+            let loader = try EngineLoader(data: data)
+            let bundle = loader.bundleIdentity(profile: profile)
+            let identity = loader.identity(model: model, hardware: hardware, profile: profile)
+            if let note = identity.note { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+            session = try ReplSession(loader: loader, hardware: identity.hardware, model: model ?? bundle?.model, tp: tp, profile: profile,
                                       scheduler: SchedulerConfig(numGpuBlocksOverride: numGpuBlocks))
         } catch {
             // A ReplError already says "error:".

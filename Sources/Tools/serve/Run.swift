@@ -18,8 +18,8 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Folder holding model_configs/, perf_model/ and hardware/.") var dataDir: String?
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
     @Option(parsing: .unconditional, help: "Port to listen on.") var port: Int = 8000
-    @Option(help: "Model id to serve (repeat for several).") var model: [String] = ["meta-llama/Llama-3.1-8B-Instruct"]
-    @Option(help: "GPU name.") var hardware: String = "A100"
+    @Option(help: "Model id to serve (repeat for several; default: a --profile bundle's, else meta-llama/Llama-3.1-8B-Instruct).") var model: [String] = []
+    @Option(help: "GPU name (default: a --profile bundle's, else A100).") var hardware: String?
     @Option(help: "Measured latencies: a bundle or Vidur folder, one of our CSVs, or \"measured\" (profiles/measured/ for --hardware, each --model, --tp).") var profile: String?
     @Option(parsing: .unconditional, help: "Tensor-parallel degree of each replica.") var tp: Int = 1
     @Option(parsing: .unconditional, help: "Replicas behind the router.") var replicas: Int = 1
@@ -41,10 +41,16 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let app: ServeApp
+        let models: [String], gpu: String
         do {
             let data = try DataDirectory.locate(explicit: dataDir)
+            let loader = try EngineLoader(data: data)
+            let identity = loader.identity(model: model.first, hardware: hardware, profile: profile)
+            if let note = identity.note { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+            models = model.isEmpty ? [identity.model] : model
+            gpu = identity.hardware
             var configuration = ServeConfiguration(
-                models: model, hardware: hardware, tp: tp, replicas: replicas,
+                models: models, hardware: gpu, tp: tp, replicas: replicas,
                 scheduler: try parity.scheduler(
                     kind: scheduler, maxNumBatchedTokens: maxNumBatchedTokens, maxNumSeqs: maxNumSeqs, engine: try EngineProfile.named(engine),
                     numGpuBlocksOverride: numGpuBlocks, enablePrefixCaching: enablePrefixCaching),
@@ -52,7 +58,7 @@ struct Run: AsyncParsableCommand {
                 outputLength: try LengthDistribution(parsing: outputLen), seed: seed)
             configuration.profile = profile
             try parity.apply(to: &configuration, port: port)
-            app = try ServeApp(configuration: configuration, loader: try EngineLoader(data: data))
+            app = try ServeApp(configuration: configuration, loader: loader)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
@@ -62,7 +68,7 @@ struct Run: AsyncParsableCommand {
             router: app.router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "llmservingsim"),
             onServerRunning: { channel in
-                let line = "serving \((parity.servedModelName.isEmpty ? model : parity.servedModelName).joined(separator: ", ")) on simulated \(hardware) tp=\(tp) × \(replicas) at http://\(host):\(channel.localAddress?.port ?? port) (speed \(speed))\n"
+                let line = "serving \((parity.servedModelName.isEmpty ? models : parity.servedModelName).joined(separator: ", ")) on simulated \(gpu) tp=\(tp) × \(replicas) at http://\(host):\(channel.localAddress?.port ?? port) (speed \(speed))\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             })
         // Shutdown runs in reverse order: the engines first (refuse new requests with 503, let streams finish

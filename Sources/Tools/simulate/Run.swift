@@ -67,7 +67,8 @@ struct Run: ParsableCommand {
         let data: DataDirectory
         do { data = try DataDirectory.locate(explicit: dataDir) } catch { throw SimEngineError(error) }
         let loader = try EngineLoader(data: data)
-        let (model, hardware) = resolvedModelAndHardware(loader: loader)
+        let (model, hardware, note) = loader.identity(model: model, hardware: hardware, profile: profile)
+        if let note { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         var engine = try loader.engine(
             model: model, hardware: hardware, tp: tp, replicas: replicas, config: config, router: router, tableFile: table, profile: profile)
         if profile != nil { FileHandle.standardError.write(Data("latencies: \(engine.latencySource.provenance)\n".utf8)) }
@@ -136,18 +137,5 @@ struct Run: ParsableCommand {
 
     private func write(_ data: Data, to url: URL) throws(SimEngineError) {
         do { try AtomicFile.write(data, to: url) } catch { throw SimEngineError(error) }
-    }
-
-    /// `--model` and `--hardware`, else what a `--profile` bundle measured (said on stderr), else the defaults.
-    private func resolvedModelAndHardware(loader: EngineLoader) -> (model: String, hardware: String) {
-        let measured = LatencySourceLoader.bundleIdentity(profile: profile)
-        let bundleModel = measured.map { identity in
-            loader.models.models.first { ProfileNames.sameModel($0.id, identity.model) }?.id ?? identity.model
-        }
-        if let measured, model == nil || hardware == nil {
-            let taken = [model == nil ? "model \(bundleModel!)" : nil, hardware == nil ? "hardware \(measured.hardware)" : nil].compactMap { $0 }
-            FileHandle.standardError.write(Data("note: \(taken.joined(separator: " and ")) from the bundle's meta.yaml\n".utf8))
-        }
-        return (model ?? bundleModel ?? "meta-llama/Llama-3.1-8B-Instruct", hardware ?? measured?.hardware ?? "A100")
     }
 }
