@@ -21,7 +21,9 @@ public enum BundleReader {
         let variants = children.filter { fileManager.fileExists(atPath: url.appendingPathComponent($0).appendingPathComponent("meta.yaml").path) }
         guard variants.count == 1 else {
             let below = ProfileFolders.find(under: url).map(\.path)
-            let hint = below.isEmpty ? "" : "; it holds \(below.count) below, give one: \(below.prefix(3).joined(separator: ", "))\(below.count > 3 ? ", …" : "")"
+            let peaks = fileManager.fileExists(atPath: url.appendingPathComponent("matmul.csv").path)
+                ? "; its matmul.csv (square-matmul peaks) is read by perfkit calibrate" : ""
+            let hint = below.isEmpty ? peaks : "; it holds \(below.count) below, give one: \(below.prefix(3).joined(separator: ", "))\(below.count > 3 ? ", …" : "")"
             throw PerfKitError(
                 variants.isEmpty
                     ? "not an LLMServingSim bundle (no meta.yaml here or in a variant subfolder) nor a Vidur model folder (compute/<gpu>/<org>/<model>/ holding mlp.csv)\(hint)"
