@@ -8,6 +8,16 @@ import Testing
     func run(_ arguments: [String]) async throws -> Tool.Outcome { try await Tool.run("perfkit", arguments) }
     static let bundle = MeasuredProfileTests.rtx4090.path
 
+    @Test func queryAndInterpolateTakeTheModelAndGPUFromABundle() async throws {
+        let query = try await run(["query", "--profile", Self.bundle, "--phase", "decode", "--kv", "1024", "--batch", "8"])
+        #expect(query.status == 0, "\(query.stderr)")
+        #expect(query.stderr.contains("model meta-llama/Llama-3.1-8B and hardware RTX4090 from the bundle's meta.yaml"))
+        let lookup = try await run(["interpolate", "--profile", Self.bundle, "--hardware", "RTX4090", "--layer", "qkv_proj", "--input", "64"])
+        #expect(lookup.status == 0 && lookup.stderr.contains("note: model meta-llama/Llama-3.1-8B from"), "\(lookup.stderr)")
+        let neither = try await run(["query", "--phase", "decode", "--kv", "1024"])
+        #expect(neither.status != 0 && neither.stderr.contains("give --model and --hardware"))
+    }
+
     @Test func importRefusesToOverwriteAFileWithoutForce() async throws {
         let out = try RepositoryData.temporaryFolder().appendingPathComponent("rtx4090.csv")
         try Data("keep me\n".utf8).write(to: out)

@@ -21,6 +21,20 @@ struct Workspace {
         models = try ModelCatalog(folder: data.modelConfigs)
         gpus = try GPUCatalog(file: data.hardwareSpecs)
     }
+
+    /// `--model` and `--hardware`, else what a `--profile` bundle measured (said on stderr); an error without either.
+    func identity(model: String?, hardware: String?, profile: String?) throws(PerfKitError) -> (model: String, hardware: String) {
+        let measured = LatencySourceLoader.bundleIdentity(profile: profile)
+        let bundleModel = measured.map { identity in models.models.first { ProfileNames.sameModel($0.id, identity.model) }?.id ?? identity.model }
+        guard let resolvedModel = model ?? bundleModel, let resolvedHardware = hardware ?? measured?.hardware else {
+            throw PerfKitError("give --model and --hardware, or a --profile bundle whose meta.yaml names them")
+        }
+        if model == nil || hardware == nil {
+            let taken = [model == nil ? "model \(resolvedModel)" : nil, hardware == nil ? "hardware \(resolvedHardware)" : nil].compactMap { $0 }
+            FileHandle.standardError.write(Data("note: \(taken.joined(separator: " and ")) from the bundle's meta.yaml\n".utf8))
+        }
+        return (resolvedModel, resolvedHardware)
+    }
 }
 
 /// Runs `body`, printing a PerfKit error as one line on stderr and exiting non-zero.

@@ -13,8 +13,8 @@ struct Interpolate: ParsableCommand {
             """)
 
     @OptionGroup var data: DataOptions
-    @Option(help: "GPU name.") var hardware: String
-    @Option(help: "Model id.") var model: String
+    @Option(help: "GPU name (default: a --profile bundle's).") var hardware: String?
+    @Option(help: "Model id (default: a --profile bundle's).") var model: String?
     @Option(parsing: .unconditional, help: "Tensor-parallel degree.") var tp: Int = 1
     @Option(name: .customLong("table"), help: "Table file (default perf_model/<GPU>.csv).") var tableFile: String?
     @Option(help: "Measured latencies: a bundle or Vidur folder, one of our CSVs, or \"measured\".") var profile: String?
@@ -51,6 +51,7 @@ struct Interpolate: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let workspace = try Workspace(data)
+            let (model, hardware) = try workspace.identity(model: model, hardware: hardware, profile: profile)
             let table: ModelLatencyTable
             if let profile {
                 let config = try workspace.models.model(model)

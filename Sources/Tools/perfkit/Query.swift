@@ -14,8 +14,8 @@ struct Query: ParsableCommand {
     enum Phase: String, ExpressibleByArgument, CaseIterable { case prefill, decode }
 
     @OptionGroup var data: DataOptions
-    @Option(help: "GPU name.") var hardware: String
-    @Option(help: "Model id.") var model: String
+    @Option(help: "GPU name (default: a --profile bundle's).") var hardware: String?
+    @Option(help: "Model id (default: a --profile bundle's).") var model: String?
     @Option(help: "prefill or decode.") var phase: Phase
     @Option(parsing: .unconditional, help: "New tokens per sequence (prefill).") var input: Int = 1
     @Option(parsing: .unconditional, help: "Cached tokens per sequence.") var kv: Int = 0
@@ -46,6 +46,7 @@ struct Query: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let workspace = try Workspace(data)
+            let (model, hardware) = try workspace.identity(model: model, hardware: hardware, profile: profile)
             var engineProfile = try EngineProfile.named(engine)
             if let cpuOverheadMs { engineProfile = engineProfile.withStepHost(ns: Int64((cpuOverheadMs * 1e6).rounded())) }
             let cost: any LatencySource
