@@ -17,6 +17,7 @@ import Testing
     @Test func withoutABundleTheDefaultsHoldAndNothingIsSaid() throws {
         let identity = TestEngines.loader.identity(model: nil, hardware: nil, profile: "measured")
         #expect(identity.model == "meta-llama/Llama-3.1-8B-Instruct" && identity.hardware == "A100" && identity.note == nil)
-        #expect(TestEngines.loader.bundleIdentity(profile: nil) == nil)
+        #expect(TestEngines.loader.bundleModel(profile: nil) == nil)
+        #expect(TestEngines.loader.bundleModel(profile: Self.bundle) == "meta-llama/Llama-3.1-8B")
     }
 }

@@ -37,6 +37,16 @@ public struct LatencySourceLoader: Sendable {
         return (meta.hardware, meta.model)
     }
 
+    /// `model` and `hardware` as given, else what a `profile` bundle measured (the model as `models` spells it); `note`
+    /// says what the bundle gave, for the user. Either stays nil when neither names it.
+    public static func identity(model: String?, hardware: String?, profile: String?, models: ModelCatalog)
+        -> (model: String?, hardware: String?, note: String?) {
+        guard let measured = bundleIdentity(profile: profile), model == nil || hardware == nil else { return (model, hardware, nil) }
+        let bundleModel = models.models.first { ProfileNames.sameModel($0.id, measured.model) }?.id ?? measured.model
+        let taken = [model == nil ? "model \(bundleModel)" : nil, hardware == nil ? "hardware \(measured.hardware)" : nil].compactMap { $0 }
+        return (model ?? bundleModel, hardware ?? measured.hardware, "\(taken.joined(separator: " and ")) from the bundle's meta.yaml")
+    }
+
     /// A source from a path: a bundle folder, a Vidur folder or one of our CSVs.
     public func source(path url: URL, model: ModelConfig, gpu: GPUSpec, tp: Int) throws(PerfKitError) -> any LatencySource {
         var isFolder: ObjCBool = false

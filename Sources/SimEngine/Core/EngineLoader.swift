@@ -49,20 +49,13 @@ public struct EngineLoader: Sendable {
     /// The model and GPU a front serves: `model` and `hardware` as given, else what a `profile` bundle measured, else
     /// Llama-3.1-8B-Instruct on an A100; `note` says what was taken from the bundle, for the user.
     public func identity(model: String?, hardware: String?, profile: String?) -> (model: String, hardware: String, note: String?) {
-        let measured = bundleIdentity(profile: profile)
-        var note: String?
-        if let measured, model == nil || hardware == nil {
-            let taken = [model == nil ? "model \(measured.model)" : nil, hardware == nil ? "hardware \(measured.hardware)" : nil].compactMap { $0 }
-            note = "\(taken.joined(separator: " and ")) from the bundle's meta.yaml"
-        }
-        return (model ?? measured?.model ?? "meta-llama/Llama-3.1-8B-Instruct", hardware ?? measured?.hardware ?? "A100", note)
+        let given = LatencySourceLoader.identity(model: model, hardware: hardware, profile: profile, models: models)
+        return (given.model ?? "meta-llama/Llama-3.1-8B-Instruct", given.hardware ?? "A100", given.note)
     }
 
-    /// The model (as our catalog spells it) and GPU a `profile` bundle measured; nil for other profiles.
-    public func bundleIdentity(profile: String?) -> (model: String, hardware: String)? {
-        LatencySourceLoader.bundleIdentity(profile: profile).map { identity in
-            (models.models.first { ProfileNames.sameModel($0.id, identity.model) }?.id ?? identity.model, identity.hardware)
-        }
+    /// The model (as our catalog spells it) a `profile` bundle measured; nil for other profiles.
+    public func bundleModel(profile: String?) -> String? {
+        LatencySourceLoader.identity(model: nil, hardware: nil, profile: profile, models: models).model
     }
 
     /// An engine for `model` on `replicas` × `tp` GPUs of `hardware`.

@@ -24,15 +24,11 @@ struct Workspace {
 
     /// `--model` and `--hardware`, else what a `--profile` bundle measured (said on stderr); an error without either.
     func identity(model: String?, hardware: String?, profile: String?) throws(PerfKitError) -> (model: String, hardware: String) {
-        let measured = LatencySourceLoader.bundleIdentity(profile: profile)
-        let bundleModel = measured.map { identity in models.models.first { ProfileNames.sameModel($0.id, identity.model) }?.id ?? identity.model }
-        guard let resolvedModel = model ?? bundleModel, let resolvedHardware = hardware ?? measured?.hardware else {
+        let given = LatencySourceLoader.identity(model: model, hardware: hardware, profile: profile, models: models)
+        guard let resolvedModel = given.model, let resolvedHardware = given.hardware else {
             throw PerfKitError("give --model and --hardware, or a --profile bundle whose meta.yaml names them")
         }
-        if model == nil || hardware == nil {
-            let taken = [model == nil ? "model \(resolvedModel)" : nil, hardware == nil ? "hardware \(resolvedHardware)" : nil].compactMap { $0 }
-            FileHandle.standardError.write(Data("note: \(taken.joined(separator: " and ")) from the bundle's meta.yaml\n".utf8))
-        }
+        if let note = given.note { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         return (resolvedModel, resolvedHardware)
     }
 }

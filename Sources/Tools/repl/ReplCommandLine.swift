@@ -27,10 +27,9 @@ struct ReplCommandLine: ParsableCommand {
         do {
             let data = try DataDirectory.locate(explicit: dataDir)
             let loader = try EngineLoader(data: data)
-            let bundle = loader.bundleIdentity(profile: profile)
             let identity = loader.identity(model: model, hardware: hardware, profile: profile)
             if let note = identity.note { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
-            session = try ReplSession(loader: loader, hardware: identity.hardware, model: model ?? bundle?.model, tp: tp, profile: profile,
+            session = try ReplSession(loader: loader, hardware: identity.hardware, model: model ?? loader.bundleModel(profile: profile), tp: tp, profile: profile,
                                       scheduler: SchedulerConfig(numGpuBlocksOverride: numGpuBlocks))
         } catch {
             // A ReplError already says "error:".
