@@ -57,6 +57,8 @@ public struct ModelCatalog: Sendable {
     /// The model with `id`, or an error listing the known ids.
     public func model(_ id: String) throws(PerfKitError) -> ModelConfig {
         if let model = models.first(where: { $0.id == id }) { return model }
+        // Hugging Face spells the org as it likes (Qwen/, our folder qwen/): ids match without regard to case.
+        if let model = models.first(where: { $0.id.caseInsensitiveCompare(id) == .orderedSame }) { return model }
         return try Self.load(id: id, folder: folder)
     }
 

@@ -47,7 +47,15 @@ import Testing
         // 142 TFLOP/s is the RTX 3090's FP16-accumulate figure: twice its FP32-accumulate peak.
         let sample = KernelSample(shape: .squareMatmul(size: 8_192), measuredNs: 2 * pow(8_192, 3) / 142e3, group: "test")
         #expect { try Calibration(samples: [sample], gpuName: "RTX3090", catalog: try RepositoryData.gpus(), source: "test") } throws: { error in
-            "\(error)".contains("matmul_peak.efficiency") && "\(error)".contains("nothing written")
+            "\(error)".contains("2.00× RTX3090's datasheet 71.0") && "\(error)".contains("FP16-accumulate")
+        }
+    }
+
+    @Test func aRowOutOfRangeIsNamedByItsLineEvenBesideGoodOnes() throws {
+        let file = try write("gpu,dtype,tflops,device,environment,contributor\nRTX3090,bf16,76.34,a,b,c\nRTX3090,fp16,142,a,b,c\n")
+        let samples = try #require(try CalibrationInput.samples(at: file, models: try RepositoryData.models())["RTX3090"])
+        #expect { try Calibration(samples: samples, gpuName: "RTX3090", catalog: try RepositoryData.gpus(), source: "test") } throws: { error in
+            "\(error)".contains("matmul.csv:3: 142.0 TFLOP/s")
         }
     }
 

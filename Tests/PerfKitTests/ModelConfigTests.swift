@@ -23,6 +23,12 @@ import Testing
         #expect(opt.kvBytesPerToken == 2 * 32 * 32 * 128 * 2)
     }
 
+    @Test func idsMatchWithoutRegardToCase() throws {
+        // Hugging Face spells Qwen's org "Qwen"; our config folder is qwen/.
+        #expect(try RepositoryData.models().model("Qwen/Qwen3-32B").id == "qwen/Qwen3-32B")
+        #expect(throws: PerfKitError.self) { try RepositoryData.models().model("Qwen/Qwen9-1B") }
+    }
+
     @Test func catalogListsEveryShippedModel() throws {
         let ids = try RepositoryData.models().models.map(\.id)
         #expect(ids.contains("qwen/Qwen3-8B") && ids.contains("facebook/opt-6.7b") && ids.count >= 5)

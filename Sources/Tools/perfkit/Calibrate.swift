@@ -114,6 +114,6 @@ struct Calibrate: ParsableCommand {
 
     private func relative(_ url: URL, to root: URL) -> String {
         let path = url.standardizedFileURL.path, base = root.standardizedFileURL.path + "/"
-        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : url.lastPathComponent
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
     }
 }
