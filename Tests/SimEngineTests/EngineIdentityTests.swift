@@ -14,6 +14,12 @@ import Testing
         #expect(partly.note == "hardware RTX4090 from the bundle's meta.yaml")
     }
 
+    @Test func aProfileThatNamesNoModelSaysTheDefaultIsUsed() throws {
+        let vidur = TestEngines.root.appendingPathComponent("profiles/measured/vidur/compute/h100/meta-llama/Llama-2-70b-hf").path
+        let identity = TestEngines.loader.identity(model: nil, hardware: "H100", profile: vidur)
+        #expect(identity.model == "meta-llama/Llama-3.1-8B-Instruct" && identity.note?.contains("pass --model") == true)
+    }
+
     @Test func withoutABundleTheDefaultsHoldAndNothingIsSaid() throws {
         let identity = TestEngines.loader.identity(model: nil, hardware: nil, profile: "measured")
         #expect(identity.model == "meta-llama/Llama-3.1-8B-Instruct" && identity.hardware == "A100" && identity.note == nil)

@@ -50,7 +50,10 @@ public struct EngineLoader: Sendable {
     /// Llama-3.1-8B-Instruct on an A100; `note` says what was taken from the bundle, for the user.
     public func identity(model: String?, hardware: String?, profile: String?) -> (model: String, hardware: String, note: String?) {
         let given = LatencySourceLoader.identity(model: model, hardware: hardware, profile: profile, models: models)
-        return (given.model ?? "meta-llama/Llama-3.1-8B-Instruct", given.hardware ?? "A100", given.note)
+        let defaultModel = "meta-llama/Llama-3.1-8B-Instruct"
+        // A profile that names no model (a Vidur folder, one of our CSVs) is read for the default one: say so.
+        let note = given.note ?? (profile != nil && profile != "measured" && given.model == nil ? "model \(defaultModel), the default (the profile names none; pass --model)" : nil)
+        return (given.model ?? defaultModel, given.hardware ?? "A100", note)
     }
 
     /// The model (as our catalog spells it) a `profile` bundle measured; nil for other profiles.

@@ -24,6 +24,9 @@ struct Workspace {
 
     /// `--model` and `--hardware`, else what a `--profile` bundle measured (said on stderr); an error without either.
     func identity(model: String?, hardware: String?, profile: String?) throws(PerfKitError) -> (model: String, hardware: String) {
+        if let profile, profile != "measured", !FileManager.default.fileExists(atPath: profile) {
+            throw PerfKitError("no such file or folder: expected a bundle folder, a Vidur model folder, one of our CSVs or \"measured\"", location: profile)
+        }
         let given = LatencySourceLoader.identity(model: model, hardware: hardware, profile: profile, models: models)
         guard let resolvedModel = given.model, let resolvedHardware = given.hardware else {
             throw PerfKitError("give --model and --hardware, or a --profile bundle whose meta.yaml names them")
