@@ -13,6 +13,7 @@ public struct ValidationFinding: Sendable, Hashable, CustomStringConvertible {
         case monotoneKV = "monotone-kv"
         case coverage
         case physicalFloor = "physical-floor"
+        case matmulPeak = "matmul-peak"
     }
 
     public var severity: Severity

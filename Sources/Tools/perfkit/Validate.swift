@@ -4,11 +4,11 @@ import PerfKit
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check latency tables, LLMServingSim bundles and Vidur folders: schema, keys, monotone latencies, coverage, physical floors.",
+        abstract: "Check latency tables, LLMServingSim bundles, Vidur folders and matmul.csv peaks: schema, keys, monotone latencies, coverage, physical floors.",
         discussion: "Each finding names file:line and the rule. Exit status 1 when any error is found.")
 
     @OptionGroup var data: DataOptions
-    @Argument(help: "Table files, bundle folders (variant or its parent), Vidur model folders, or folders holding them.") var files: [String]
+    @Argument(help: "Table files, bundle folders (variant or its parent), Vidur model folders, matmul.csv files or their folders, or folders holding them.") var files: [String]
     @Flag(help: "Print errors only, no warnings.") var quiet = false
     @Flag(help: "Skip the coverage rule (for partial tables, excerpts, one model's rows).") var noCoverage = false
 
@@ -28,14 +28,20 @@ struct Validate: ParsableCommand {
                 var isFolder: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue,
                       !ProfileValidator.accepts(URL(fileURLWithPath: file)) else { return [file] }
-                let below = ProfileFolders.find(under: URL(fileURLWithPath: file)).map(\.path)
+                let root = URL(fileURLWithPath: file)
+                let peaks = (FileManager.default.enumerator(atPath: file)?.allObjects as? [String] ?? [])
+                    .filter { URL(fileURLWithPath: $0).lastPathComponent == "matmul.csv" }.sorted().map { root.appendingPathComponent($0).path }
+                let below = ProfileFolders.find(under: root).map(\.path) + peaks
                 return below.isEmpty ? [file] : below
             }
             for file in expanded {
                 let url = URL(fileURLWithPath: file)
                 var isFolder: ObjCBool = false
-                let all = FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) && isFolder.boolValue
-                    ? profiles.validate(folder: url) : validator.validate(file: url)
+                let exists = FileManager.default.fileExists(atPath: file, isDirectory: &isFolder)
+                let peaks = isFolder.boolValue ? url.appendingPathComponent("matmul.csv") : url
+                let all = exists && peaks.lastPathComponent == "matmul.csv" && FileManager.default.fileExists(atPath: peaks.path)
+                    && !ProfileValidator.accepts(url) ? MatmulPeakValidator(models: workspace.models, gpus: workspace.gpus.gpus).validate(file: peaks)
+                    : exists && isFolder.boolValue ? profiles.validate(folder: url) : validator.validate(file: url)
                 let findings = Self.ordered(all.filter { !(noCoverage && $0.rule == .coverage) })
                 for finding in findings where !(quiet && finding.severity == .warning) { print(finding) }
                 let fileErrors = findings.filter { $0.severity == .error }.count
