@@ -29,6 +29,10 @@ struct ReplCommandLine: ParsableCommand {
             let loader = try EngineLoader(data: data)
             let identity = loader.identity(model: model, hardware: hardware, profile: profile)
             if let note = identity.note { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+            // A profile that cannot serve the first engine is refused now, as simulate and serve do, not at the first submit.
+            if let profile, let first = model ?? loader.bundleModel(profile: profile) {
+                _ = try loader.source(model: first, hardware: identity.hardware, tp: tp, profile: profile)
+            }
             session = try ReplSession(loader: loader, hardware: identity.hardware, model: model ?? loader.bundleModel(profile: profile), tp: tp, profile: profile,
                                       scheduler: SchedulerConfig(numGpuBlocksOverride: numGpuBlocks))
         } catch {
