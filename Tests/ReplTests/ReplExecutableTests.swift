@@ -50,6 +50,16 @@ import Testing
         #expect(try await Tool.run("repl", ["--script", script.path, "--model", "qwen/Qwen3-8B"]).status == 0)
     }
 
+    @Test func aProfileThatCannotServeIsRefusedAtStartup() async throws {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("repl-\(UUID().uuidString).txt")
+        try Data("status\n".utf8).write(to: script)
+        let bundle = "profiles/measured/LLMServingSim/RTXPRO6000/Qwen/Qwen3-32B/bf16"
+        let wrongGPU = try await Tool.run("repl", ["--script", script.path, "--profile", Tool.repositoryRoot.appendingPathComponent(bundle).path, "--hardware", "H100"])
+        #expect(wrongGPU.status == 1 && wrongGPU.stderr.contains("pass --hardware RTXPRO6000"), "\(wrongGPU.stderr)")
+        let missing = try await Tool.run("repl", ["--script", script.path, "--profile", "/nonexistent", "--model", "qwen/Qwen3-8B"])
+        #expect(missing.status == 1 && missing.stderr.contains("no such file or folder"), "\(missing.stderr)")
+    }
+
     /// What the terminal session showed at each step.
     struct TerminalSteps: Sendable {
         var prompt = false, completed = false, completedInContext = false, requestsRan = false, submitted = false, cleared = false, ran = false
