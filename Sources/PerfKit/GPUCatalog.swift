@@ -23,6 +23,9 @@ public struct GPUCatalog: Sendable {
         let decoded: GPUSpecFile
         do {
             decoded = try JSONDecoder().decode(GPUSpecFile.self, from: data)
+        } catch DecodingError.keyNotFound(let key, _) where key.stringValue == "prefill_tile_ns" {
+            // The attention fit of an older perfkit (a smooth prefill curve: prefill_half_context, key_latency_ns).
+            throw PerfKitError("an attention fit lacks prefill_tile_ns: it is an older perfkit's; re-run perfkit calibrate on the GPU's profile, or delete its kernels.attention to derive it", location: file.path)
         } catch {
             throw PerfKitError("invalid GPU spec file: \(error)", location: file.path)
         }

@@ -64,7 +64,7 @@ import Testing
         #expect(validator.validate(file: RepositoryData.root.appendingPathComponent("profiles/measured/matmul-peaks/matmul.csv")).isEmpty)
         let file = try write("gpu,dtype,tflops,device,environment,contributor\nRTX3090,fp16,142,a,b,c\nRTX9999,bf16,70,a,b,c\n")
         let findings = validator.validate(file: file).map(\.description)
-        #expect(findings.contains { $0.contains("matmul.csv:2: error [matmul-peak]: 2.00× RTX3090's datasheet peak") }, "\(findings)")
+        #expect(findings.contains { $0.contains("matmul.csv:2: error [matmul-peak]: 142.0 TFLOP/s is 2.00× RTX3090's datasheet 71.0") }, "\(findings)")
         #expect(findings.contains { $0.contains("GPU RTX9999 is not in hardware/gpus.json") }, "\(findings)")
         let broken = try write("gpu,tflops\nRTX3090,70\n")
         #expect(validator.validate(file: broken).first?.rule == .schema)

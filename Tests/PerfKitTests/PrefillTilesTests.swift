@@ -44,10 +44,11 @@ import Testing
     }
 
     @Test func anAttentionFitOfTheOlderFormIsRefusedWithWhatToDo() throws {
-        let json = #"{"prefill_efficiency":0.5,"prefill_half_context":40,"key_latency_ns":18,"decode_efficiency":0.85,"decode_sequence_ns":88,"floor_ns":9800}"#
-        #expect { try JSONDecoder().decode(AttentionKernel.self, from: Data(json.utf8)) } throws: { error in
-            "\(error)".contains("re-run perfkit calibrate")
-        }
+        let shipped = try String(contentsOf: RepositoryData.directory.hardwareSpecs, encoding: .utf8)
+        let older = shipped.replacingOccurrences(of: "\"prefill_tile_ns\"", with: "\"key_latency_ns\"")
+        let file = try RepositoryData.temporaryFolder().appendingPathComponent("gpus.json")
+        try Data(older.utf8).write(to: file)
+        #expect { try GPUCatalog(file: file) } throws: { "\($0)".contains("re-run perfkit calibrate") }
     }
 
     @Test func aShortChunkMayUndercutTheDecodeRowButChunksStillRise() throws {

@@ -105,27 +105,3 @@ public struct AttentionKernel: Sendable, Hashable, Codable {
         return prefillNs + mixed.ns(decodes: decodes, contextTokens: contextTokens, longestContext: longestContext, longestChunk: longestChunk)
     }
 }
-
-extension AttentionKernel {
-    /// Keys of the prefill form an older perfkit fitted (a smooth efficiency curve and one tile's serial walk).
-    private enum RetiredKeys: String, CodingKey {
-        case prefillHalfContext = "prefill_half_context", keyLatencyNs = "key_latency_ns"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        if !container.contains(.prefillTileNs), try decoder.container(keyedBy: RetiredKeys.self).contains(.keyLatencyNs) {
-            throw DecodingError.dataCorruptedError(forKey: .prefillEfficiency, in: container, debugDescription:
-                "this attention fit (prefill_half_context, key_latency_ns) is an older perfkit's: re-run perfkit calibrate on the GPU's profile, or delete the GPU's kernels.attention to derive it")
-        }
-        prefillEfficiency = try container.decode(Double.self, forKey: .prefillEfficiency)
-        prefillTileNs = try container.decode(Double.self, forKey: .prefillTileNs)
-        decodeEfficiency = try container.decode(Double.self, forKey: .decodeEfficiency)
-        decodeSequenceNs = try container.decode(Double.self, forKey: .decodeSequenceNs)
-        floorNs = try container.decode(Double.self, forKey: .floorNs)
-        mixedL2Efficiency = try container.decodeIfPresent(Double.self, forKey: .mixedL2Efficiency)
-        mixedHeadFlops = try container.decodeIfPresent(Double.self, forKey: .mixedHeadFlops)
-        mixedTilesPerSM = try container.decodeIfPresent(Double.self, forKey: .mixedTilesPerSM)
-        mixedEmptyTileNs = try container.decodeIfPresent(Double.self, forKey: .mixedEmptyTileNs)
-    }
-}

@@ -22,13 +22,7 @@ public struct Calibration: Sendable {
         gpu = resolved.name
         let current = resolved.kernels ?? KernelParameters(source: "")
         for sample in samples {
-            guard case .squareMatmul(let size) = sample.shape else { continue }
-            let tflops = 2 * size * size * size / sample.measuredNs / 1e3
-            let ratio = tflops / resolved.fp16TFLOPS
-            guard ratio > 0, ratio <= MatmulPeak.maxEfficiency else {
-                throw PerfKitError(String(format: "%@: %.1f TFLOP/s is %.2f× %@'s datasheet %.1f, more than any board reaches (≤ %.1f×): an FP16-accumulate or sparse figure?",
-                                          String(sample.group.split(separator: " ").first ?? ""), tflops, ratio, resolved.name, resolved.fp16TFLOPS, MatmulPeak.maxEfficiency))
-            }
+            if let problem = MatmulPeak.implausibility(sample, gpu: resolved) { throw PerfKitError(problem, location: sample.location) }
         }
         before = CalibrationError(samples, gpu: resolved, parameters: current, allReduce: AllReduceModel(gpu: resolved))
         var fitted = KernelFitter.fit(samples, gpu: resolved, current: current, source: source)

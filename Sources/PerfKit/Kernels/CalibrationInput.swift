@@ -232,9 +232,8 @@ public enum CalibrationInput {
             let tflops = try number(fields, "tflops", file, line)
             guard tflops > 0 else { throw PerfKitError("column \"tflops\" must be positive", file: file.path, line: line) }
             let size = 8_192.0
-            // Each row its own group, named by its line, so that a calibration can point at a figure out of range.
             result[gpu, default: []].append(KernelSample(shape: .squareMatmul(size: size), measuredNs: 2 * size * size * size / (tflops * 1e3),
-                                                         group: "\(file.path):\(line) \(gpu)"))
+                                                         group: "\(file.lastPathComponent) \(gpu)", location: "\(file.path):\(line)"))
         }
         return result
     }

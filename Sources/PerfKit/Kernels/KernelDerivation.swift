@@ -16,22 +16,18 @@ public enum KernelDerivation {
     /// `gpu`'s own parameters, filled from `donors` of the same architecture first, then from all `donors`.
     public static func parameters(for gpu: GPUSpec, donors: [GPUSpec]) -> KernelParameters {
         let sameArchitecture = donors.filter { $0.architecture == gpu.architecture }
-        var own = gpu.kernels ?? KernelParameters(source: "")
+        let own = gpu.kernels ?? KernelParameters(source: "")
         let compute = own.gemm == nil ? computeEfficiency(for: gpu, donors: donors) : nil
-        if let compute {
-            own.gemm = KernelParameters(source: "").filled(from: sameArchitecture.compactMap(\.kernels)).filled(from: donors.compactMap(\.kernels)).gemm
-            own.gemm?.computeEfficiency = compute.value
-        }
-        var result = own.filled(from: sameArchitecture.compactMap(\.kernels)).filled(from: donors.compactMap(\.kernels))
-        if gpu.kernels == nil || !(gpu.kernels?.isComplete ?? false) {
+        var result = own.filled(from: sameArchitecture.compactMap(\.kernels), computeEfficiency: compute?.value)
+            .filled(from: donors.compactMap(\.kernels), computeEfficiency: compute?.value)
+        if !own.isComplete {
             // GPUs with some class fitted to a kernel profile (a square-matmul peak alone is not one).
             let fitted = { (gpus: [GPUSpec]) in gpus.filter { $0.kernels.map { $0.gemm != nil || $0.attention != nil || !$0.elementwise.isEmpty } ?? false } }
             let archNames = fitted(sameArchitecture).map(\.name)
             let from = archNames.isEmpty ? "all fitted GPUs (\(fitted(donors).map(\.name).joined(separator: ", ")))"
                 : "\(gpu.architecture) GPUs (\(archNames.joined(separator: ", "))), then all fitted GPUs"
-            let ownSource = gpu.kernels?.source ?? ""
-            result.source = ownSource.isEmpty ? "derived from \(from) with this GPU's datasheet peaks"
-                : "\(ownSource); missing classes derived from \(from)"
+            result.source = own.source.isEmpty ? "derived from \(from) with this GPU's datasheet peaks"
+                : "\(own.source); missing classes derived from \(from)"
             if let compute { result.source += "; GEMM compute efficiency from \(compute.from)" }
         }
         return result

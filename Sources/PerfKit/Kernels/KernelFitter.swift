@@ -46,7 +46,7 @@ public enum KernelFitter {
                 let mix = bestOfStarts(mixed, gpu: gpu, starts: starts) {
                     kernel($0, exact)
                 }
-                fitted = kernel(mix, fourDigits).attention!
+                fitted = kernel(mix, KernelParameters.fourDigits).attention!
             }
             result.attention = fitted
         }
@@ -63,12 +63,9 @@ public enum KernelFitter {
             let x = bestOfStarts(group, gpu: gpu, starts: starts) { KernelParameters(source: "", elementwise: [kind: elementwise($0, dram: dram, exact)]) }
             result.elementwise[kind] = elementwise(x, dram: dram)
         }
-        let peaks = samples.compactMap { sample -> Double? in
-            guard case .squareMatmul(let size) = sample.shape else { return nil }
-            return 2 * size * size * size / (gpu.peakFlopsPerNs * sample.measuredNs)
-        }
+        let peaks = samples.compactMap { MatmulPeak.ratio($0, gpu: gpu) }
         // The rate that minimises the squared log error is the ratios' geometric mean.
-        if !peaks.isEmpty { result.matmulPeak = MatmulPeak(efficiency: fourDigits(KernelParameters.mean(peaks)), source: source) }
+        if !peaks.isEmpty { result.matmulPeak = MatmulPeak(efficiency: KernelParameters.fourDigits(KernelParameters.mean(peaks)), source: source) }
         return result
     }
 
@@ -112,20 +109,19 @@ public enum KernelFitter {
 
     private static func logit(_ p: Double) -> Double { log(min(max(p, 1e-6), 1 - 1e-6) / (1 - min(max(p, 1e-6), 1 - 1e-6))) }
     private static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
-    private static func fourDigits(_ value: Double) -> Double { KernelParameters.fourDigits(value) }
 
-    private static func gemm(_ x: [Double], _ rounded: (Double) -> Double = fourDigits) -> GEMMKernel {
+    private static func gemm(_ x: [Double], _ rounded: (Double) -> Double = KernelParameters.fourDigits) -> GEMMKernel {
         GEMMKernel(memoryEfficiency: rounded(sigmoid(x[0])), memoryOverheadBytes: rounded(max(0, exp(x[1]) - 1)),
                    computeEfficiency: rounded(sigmoid(x[2])), computeHalfTokens: rounded(max(0, exp(x[3]) - 1)), floorNs: rounded(exp(x[4])))
     }
 
-    private static func attention(_ x: [Double], _ rounded: (Double) -> Double = fourDigits) -> AttentionKernel {
+    private static func attention(_ x: [Double], _ rounded: (Double) -> Double = KernelParameters.fourDigits) -> AttentionKernel {
         AttentionKernel(prefillEfficiency: rounded(sigmoid(x[0])), prefillTileNs: rounded(max(0, exp(x[1]) - 1)),
                         decodeEfficiency: rounded(sigmoid(x[2])), decodeSequenceNs: rounded(max(0, exp(x[3]) - 1)), floorNs: rounded(exp(x[4])))
     }
 
     /// The L2 share's multiple of DRAM bandwidth up to 4, the share of L2 filled, the floor; `dram` is fixed.
-    private static func elementwise(_ x: [Double], dram: Double, _ rounded: (Double) -> Double = fourDigits) -> ElementwiseKernel {
+    private static func elementwise(_ x: [Double], dram: Double, _ rounded: (Double) -> Double = KernelParameters.fourDigits) -> ElementwiseKernel {
         ElementwiseKernel(efficiency: dram, l2Efficiency: rounded(ElementwiseKernel.maxEfficiency * sigmoid(x[0])),
                           l2Fraction: rounded(sigmoid(x[1])), floorNs: rounded(exp(x[2])))
     }

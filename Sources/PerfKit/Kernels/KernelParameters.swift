@@ -30,15 +30,16 @@ public struct KernelParameters: Sendable, Hashable, Codable {
         gemm != nil && attention != nil && ElementwiseKind.allCases.allSatisfy { elementwise[$0] != nil }
     }
 
-    /// `self` with each missing class filled by the geometric mean of `donors`' parameters of that class.
-    public func filled(from donors: [KernelParameters]) -> KernelParameters {
+    /// `self` with each missing class filled by the geometric mean of `donors`' parameters of that class; a filled GEMM
+    /// takes `computeEfficiency` where given (`KernelDerivation.computeEfficiency`).
+    public func filled(from donors: [KernelParameters], computeEfficiency: Double? = nil) -> KernelParameters {
         var result = self
         if result.gemm == nil {
             let fits = donors.compactMap(\.gemm)
             if !fits.isEmpty {
                 result.gemm = GEMMKernel(
                     memoryEfficiency: Self.mean(fits.map(\.memoryEfficiency)), memoryOverheadBytes: Self.mean(fits.map(\.memoryOverheadBytes)),
-                    computeEfficiency: Self.mean(fits.map(\.computeEfficiency)), computeHalfTokens: Self.mean(fits.map(\.computeHalfTokens)),
+                    computeEfficiency: computeEfficiency ?? Self.mean(fits.map(\.computeEfficiency)), computeHalfTokens: Self.mean(fits.map(\.computeHalfTokens)),
                     floorNs: Self.mean(fits.map(\.floorNs)))
             }
         }

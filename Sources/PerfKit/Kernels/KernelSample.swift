@@ -21,13 +21,16 @@ public struct KernelSample: Sendable {
     /// Whether the sample times the kernel vLLM 0.19 runs for its layer; false for Vidur's unfused element-wise
     /// operators, which are reported as a check but never fitted (docs/CALIBRATION.md).
     public var isVLLMKernel: Bool
+    /// Where the measurement stands (`file:line`), for messages; empty when not kept.
+    public var location: String
 
-    public init(shape: Shape, bytesPerElement: Double = 2, measuredNs: Double, group: String, isVLLMKernel: Bool = true) {
+    public init(shape: Shape, bytesPerElement: Double = 2, measuredNs: Double, group: String, isVLLMKernel: Bool = true, location: String = "") {
         self.shape = shape
         self.bytesPerElement = bytesPerElement
         self.measuredNs = measuredNs
         self.group = group
         self.isVLLMKernel = isVLLMKernel
+        self.location = location
     }
 
     /// Whether `perfkit calibrate` fits parameters to the sample (every sample but an element-wise one of another

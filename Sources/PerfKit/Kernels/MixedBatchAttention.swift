@@ -24,8 +24,6 @@ public struct MixedBatchAttention: Sendable, Hashable {
     public let keyLatencyNs: Double
     /// Fixed time of one tile, ns.
     public let tileNs: Double
-    /// Query heads of the shard.
-    public let queryHeads: Double
     /// Time the GPU spends on one empty tile (a decode's rows past its first tile), ns: one SM's time over the SMs.
     public let emptyTileNs: Double
 
@@ -45,7 +43,6 @@ public struct MixedBatchAttention: Sendable, Hashable {
         perSequenceNs = heads.query * headFlops / gpu.peakFlopsPerNs
         keyLatencyNs = kernel.tileKeyNs(heads: heads, gpu: gpu)
         tileNs = kernel.prefillTileNs
-        queryHeads = heads.query
         // Without an SM count an empty tile's share of the GPU is unknown; it is then not charged.
         emptyTileNs = gpu.smCount.map { (kernel.mixedEmptyTileNs ?? 0) / $0 } ?? 0
     }
@@ -76,7 +73,7 @@ public struct MixedBatchAttention: Sendable, Hashable {
         let kvHeadBytes = Double(contextTokens) * bytesPerTokenPerKVHead
         let dram = dramPasses(decodes: decodes, kvHeadBytes: kvHeadBytes)
         let stream = kvHeads * kvHeadBytes * (dram / dramBytesPerNs + (groupSize - dram) / l2BytesPerNs)
-        let emptyTiles = Double(decodes) * queryHeads * max(0, (Double(longestChunk) / AttentionKernel.tileRows).rounded(.up) - 1)
+        let emptyTiles = Double(decodes) * groupSize * kvHeads * max(0, (Double(longestChunk) / AttentionKernel.tileRows).rounded(.up) - 1)
         return max(Double(decodes) * perSequenceNs + stream + emptyTiles * emptyTileNs, tileNs + Double(longestContext) * keyLatencyNs)
     }
 }

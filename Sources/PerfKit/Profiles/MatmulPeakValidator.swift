@@ -26,12 +26,8 @@ public struct MatmulPeakValidator: Sendable {
                 continue
             }
             for row in rows {
-                guard case .squareMatmul(let size) = row.shape else { continue }
-                let ratio = 2 * size * size * size / row.measuredNs / 1e3 / gpu.fp16TFLOPS
-                if !(ratio <= MatmulPeak.maxEfficiency) {
-                    findings.append(ValidationFinding(.error, .matmulPeak, file: String(row.group.split(separator: " ").first ?? ""), line: 0,
-                        String(format: "%.2f× %@'s datasheet peak, more than any board reaches (≤ %.1f×): an FP16-accumulate or sparse figure?",
-                               ratio, gpu.name, MatmulPeak.maxEfficiency)))
+                if let problem = MatmulPeak.implausibility(row, gpu: gpu) {
+                    findings.append(ValidationFinding(.error, .matmulPeak, file: row.location, line: 0, problem))
                 }
             }
         }

@@ -34,14 +34,20 @@ struct Validate: ParsableCommand {
                 let below = ProfileFolders.find(under: root).map(\.path) + peaks
                 return below.isEmpty ? [file] : below
             }
+            let peaks = MatmulPeakValidator(models: workspace.models, gpus: workspace.gpus.gpus)
             for file in expanded {
                 let url = URL(fileURLWithPath: file)
                 var isFolder: ObjCBool = false
                 let exists = FileManager.default.fileExists(atPath: file, isDirectory: &isFolder)
-                let peaks = isFolder.boolValue ? url.appendingPathComponent("matmul.csv") : url
-                let all = exists && peaks.lastPathComponent == "matmul.csv" && FileManager.default.fileExists(atPath: peaks.path)
-                    && !ProfileValidator.accepts(url) ? MatmulPeakValidator(models: workspace.models, gpus: workspace.gpus.gpus).validate(file: peaks)
-                    : exists && isFolder.boolValue ? profiles.validate(folder: url) : validator.validate(file: url)
+                let all: [ValidationFinding]
+                if exists && isFolder.boolValue {
+                    // A folder that is no profile but holds square-matmul peaks is checked as those.
+                    let peaksFile = url.appendingPathComponent("matmul.csv")
+                    all = !ProfileValidator.accepts(url) && FileManager.default.fileExists(atPath: peaksFile.path)
+                        ? peaks.validate(file: peaksFile) : profiles.validate(folder: url)
+                } else {
+                    all = url.lastPathComponent == "matmul.csv" ? peaks.validate(file: url) : validator.validate(file: url)
+                }
                 let findings = Self.ordered(all.filter { !(noCoverage && $0.rule == .coverage) })
                 for finding in findings where !(quiet && finding.severity == .warning) { print(finding) }
                 let fileErrors = findings.filter { $0.severity == .error }.count
